@@ -1,14 +1,23 @@
 /**
- * Errors that cross layer boundaries. Everything a tool reports to a user is
- * one of these, so the message is always specific and never an internal trace.
+ * Errors that cross layer boundaries. A tool reports the message of any
+ * UserFacingError as it is, so those messages are specific, actionable and
+ * free of secrets; anything else reaching a tool is a bug and is labelled so.
  */
+export class UserFacingError extends Error {
+	override name = "UserFacingError";
+}
 
 /** Malformed or unexpected bytes from a peer (BMC, VNC server, capture file). */
-export class ProtocolError extends Error {
+export class ProtocolError extends UserFacingError {
 	override name = "ProtocolError";
 }
 
 /** A size, count or dimension beyond what we agree to allocate for. */
-export class LimitError extends Error {
+export class LimitError extends UserFacingError {
 	override name = "LimitError";
+}
+
+/** A setting that is missing or malformed. */
+export class ConfigError extends UserFacingError {
+	override name = "ConfigError";
 }
