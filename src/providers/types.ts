@@ -1,3 +1,5 @@
+import type { Framebuffer } from "../image/framebuffer.ts";
+
 /** One console a user can look at, as `list_servers` reports it. */
 export interface ServerInfo {
 	id: string;
@@ -5,4 +7,36 @@ export interface ServerInfo {
 	provider: string;
 	datacenter: string | null;
 	ip: string | null;
+}
+
+export interface Progress {
+	message: string;
+	progress?: number;
+	total?: number;
+}
+
+/** What every long operation gets: a deadline (as a signal) and somewhere to report progress. */
+export interface CallContext {
+	signal: AbortSignal;
+	onProgress?: (progress: Progress) => void;
+}
+
+export type PowerState = "on" | "off" | "unknown";
+
+/**
+ * An open console. The Durable Object keeps one warm between screenshots and
+ * closes it when idle; a link re-establishes its own transport when it can.
+ */
+export interface ConsoleLink {
+	readonly powerState: PowerState;
+	capture(ctx: CallContext): Promise<Framebuffer>;
+	close(): void;
+}
+
+export interface Provider {
+	readonly name: string;
+	listServers(ctx: CallContext): Promise<ServerInfo[]>;
+	/** Whether `serverId` belongs to this provider without asking any API. */
+	owns(serverId: string): boolean;
+	openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink>;
 }

@@ -1,0 +1,53 @@
+/**
+ * Settings from the Worker's environment, parsed once per request into plain
+ * values. A bad setting becomes a ConfigError naming the setting and the fix;
+ * it never takes the Worker down.
+ */
+
+import { ConfigError } from "./errors.ts";
+
+export interface Limits {
+	maxWidth: number;
+	maxHeight: number;
+	/** Overall deadline of one tool call, OVH task polling included. */
+	toolTimeoutMs: number;
+	/** How long a console socket stays open after the last capture. */
+	idleMs: number;
+}
+
+export type DemoMode = "auto" | "on" | "off";
+
+export function parseLimits(env: Env): Limits {
+	const size = /^(\d{2,5})x(\d{2,5})$/.exec(env.MAX_FRAME_SIZE?.trim() || "4096x4096");
+	if (!size)
+		throw new ConfigError(`MAX_FRAME_SIZE must look like 4096x4096, got "${env.MAX_FRAME_SIZE}"`);
+	return {
+		maxWidth: Number(size[1]),
+		maxHeight: Number(size[2]),
+		toolTimeoutMs: seconds(env.TOOL_TIMEOUT_SECONDS, "TOOL_TIMEOUT_SECONDS", 60, 5, 600) * 1000,
+		idleMs: seconds(env.IDLE_SECONDS, "IDLE_SECONDS", 120, 5, 3600) * 1000,
+	};
+}
+
+export function parseDemoMode(env: Env): DemoMode {
+	const mode = (env.DEMO?.trim() || "auto").toLowerCase();
+	if (mode === "auto" || mode === "on" || mode === "off") return mode;
+	throw new ConfigError(`DEMO must be auto, on or off, got "${env.DEMO}"`);
+}
+
+function seconds(
+	raw: string | undefined,
+	name: string,
+	fallback: number,
+	min: number,
+	max: number,
+): number {
+	if (!raw?.trim()) return fallback;
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value < min || value > max) {
+		throw new ConfigError(
+			`${name} must be a number of seconds from ${min} to ${max}, got "${raw}"`,
+		);
+	}
+	return value;
+}

@@ -1,0 +1,158 @@
+/**
+ * One Durable Object per console, named "<provider>:<serverId>". It owns the
+ * console's connection: it opens it, keeps it warm between screenshots (so a
+ * second screenshot costs one frame request), makes concurrent callers share
+ * one capture (the BMC's KVM token is single-use; parallel handshakes would
+ * break each other), and closes it from an alarm once idle, because outbound
+ * WebSockets keep a Durable Object from hibernating.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { parseLimits } from "../config.ts";
+import { ConfigError } from "../errors.ts";
+import type { Framebuffer } from "../image/framebuffer.ts";
+import { optimiseForVision } from "../image/optimise.ts";
+import { encodePng } from "../image/png.ts";
+import { errorMessage } from "../mcp/tool-result.ts";
+import { createProviders } from "../providers/index.ts";
+import type { CallContext, ConsoleLink, PowerState, Progress } from "../providers/types.ts";
+
+export interface ScreenshotRequest {
+	provider: string;
+	serverId: string;
+	raw: boolean;
+}
+
+export interface Screenshot {
+	png: Uint8Array;
+	/** Size of the returned image. */
+	width: number;
+	height: number;
+	/** Size of the console as the BMC sent it. */
+	sourceWidth: number;
+	sourceHeight: number;
+	capturedAt: string;
+	powerState: PowerState;
+	/** True when an already open console session served the capture. */
+	warm: boolean;
+}
+
+/** RPC drops error classes, so failures travel as their user-facing message. */
+export type ScreenshotOutcome = ({ ok: true } & Screenshot) | { ok: false; error: string };
+
+interface Capture {
+	framebuffer: Framebuffer;
+	powerState: PowerState;
+	capturedAt: Date;
+	warm: boolean;
+}
+
+export class ConsoleSession extends DurableObject<Env> {
+	private link: ConsoleLink | undefined;
+	private lastUsed = 0;
+	private inflight: Promise<Capture> | undefined;
+	private readonly listeners = new Set<(p: Progress) => void>();
+
+	async screenshot(
+		request: ScreenshotRequest,
+		onProgress?: (p: Progress) => void,
+	): Promise<ScreenshotOutcome> {
+		const listener = onProgress
+			? (p: Progress) => void Promise.resolve(onProgress(p)).catch(() => {})
+			: undefined;
+		if (listener) this.listeners.add(listener);
+		try {
+			const capture = await this.sharedCapture(request);
+			return { ok: true, ...render(capture, request.raw) };
+		} catch (error) {
+			return { ok: false, error: errorMessage(error) };
+		} finally {
+			if (listener) this.listeners.delete(listener);
+		}
+	}
+
+	override async alarm(): Promise<void> {
+		const { idleMs } = parseLimits(this.env);
+		const idleFor = Date.now() - this.lastUsed;
+		if (this.inflight || idleFor < idleMs) {
+			await this.ctx.storage.setAlarm(Date.now() + Math.max(idleMs - idleFor, 1000));
+			return;
+		}
+		this.closeLink();
+	}
+
+	/** Callers that arrive while a capture runs wait for that capture instead of starting their own. */
+	private sharedCapture(request: ScreenshotRequest): Promise<Capture> {
+		this.inflight ??= this.capture(request).finally(() => {
+			this.inflight = undefined;
+		});
+		return this.inflight;
+	}
+
+	private async capture(request: ScreenshotRequest): Promise<Capture> {
+		const limits = parseLimits(this.env);
+		const ctx: CallContext = {
+			signal: AbortSignal.timeout(limits.toolTimeoutMs),
+			onProgress: (p) => {
+				for (const listener of this.listeners) listener(p);
+			},
+		};
+		this.lastUsed = Date.now();
+		try {
+			let warm = this.link !== undefined;
+			let framebuffer: Framebuffer | undefined;
+			if (this.link) {
+				// A warm link can have died quietly (BMC reboot, idle timeout on its side): reopen once.
+				framebuffer = await this.link.capture(ctx).catch(() => {
+					this.closeLink();
+					warm = false;
+					return undefined;
+				});
+			}
+			if (!this.link) this.link = await this.open(request, ctx);
+			framebuffer ??= await this.link.capture(ctx);
+			return {
+				// The link keeps decoding into its own buffer; callers get a snapshot.
+				framebuffer: { ...framebuffer, rgba: framebuffer.rgba.slice() },
+				powerState: this.link.powerState,
+				capturedAt: new Date(),
+				warm,
+			};
+		} catch (error) {
+			this.closeLink();
+			throw error;
+		} finally {
+			this.lastUsed = Date.now();
+			await this.ctx.storage.setAlarm(this.lastUsed + limits.idleMs);
+		}
+	}
+
+	private open(request: ScreenshotRequest, ctx: CallContext): Promise<ConsoleLink> {
+		const expectedName = `${request.provider}:${request.serverId}`;
+		if (this.ctx.id.name !== undefined && this.ctx.id.name !== expectedName) {
+			throw new ConfigError(`console session ${this.ctx.id.name} cannot serve ${expectedName}`);
+		}
+		const provider = createProviders(this.env).find((p) => p.name === request.provider);
+		if (!provider) throw new ConfigError(`provider "${request.provider}" is not configured`);
+		return provider.openConsole(request.serverId, ctx);
+	}
+
+	private closeLink(): void {
+		this.link?.close();
+		this.link = undefined;
+	}
+}
+
+function render(capture: Capture, raw: boolean): Screenshot {
+	const source = capture.framebuffer;
+	const image = raw ? source : optimiseForVision(source);
+	return {
+		png: encodePng(image),
+		width: image.width,
+		height: image.height,
+		sourceWidth: source.width,
+		sourceHeight: source.height,
+		capturedAt: capture.capturedAt.toISOString(),
+		powerState: capture.powerState,
+		warm: capture.warm,
+	};
+}

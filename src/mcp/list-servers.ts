@@ -1,0 +1,73 @@
+import type { McpServer } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { UserFacingError } from "../errors.ts";
+import type { CallContext, Provider, ServerInfo } from "../providers/types.ts";
+import { errorMessage, errorResult, type ToolResult } from "./tool-result.ts";
+
+const ServerSchema = z.object({
+	id: z.string().describe("Pass this to get_screenshot as serverId"),
+	name: z.string(),
+	provider: z.string().describe("ovh, vnc or demo"),
+	datacenter: z.string().nullable(),
+	ip: z.string().nullable(),
+});
+
+const OutputSchema = z.object({
+	servers: z.array(ServerSchema),
+	unavailable: z
+		.array(z.object({ provider: z.string(), error: z.string() }))
+		.describe("Providers that could not be listed just now, with the reason"),
+});
+
+export function registerListServers(
+	server: McpServer,
+	deps: { providers: () => Provider[]; toolTimeoutMs: () => number },
+): void {
+	server.registerTool(
+		"list_servers",
+		{
+			title: "List bare-metal servers",
+			description:
+				"Lists every bare-metal server whose console (BMC iKVM or VNC) this server can show you. " +
+				"Call it first to learn the serverId to pass to get_screenshot. Returns a JSON array of " +
+				"{id, name, provider, datacenter, ip}; datacenter and ip are null when the provider does not know them.",
+			inputSchema: z.object({}),
+			outputSchema: OutputSchema,
+			annotations: { readOnlyHint: true, openWorldHint: true },
+		},
+		async (_args, ctx): Promise<ToolResult> => {
+			try {
+				const signal = AbortSignal.any([
+					ctx.mcpReq.signal,
+					AbortSignal.timeout(deps.toolTimeoutMs()),
+				]);
+				const { servers, unavailable } = await listAll(deps.providers(), { signal });
+				const content: ToolResult["content"] = [{ type: "text", text: JSON.stringify(servers) }];
+				for (const { provider, error } of unavailable) {
+					content.push({ type: "text", text: `Could not list ${provider} servers: ${error}` });
+				}
+				return { content, structuredContent: { servers, unavailable } };
+			} catch (error) {
+				return errorResult(error);
+			}
+		},
+	);
+}
+
+/**
+ * Lists every provider at once. One provider failing (an OVH outage, say)
+ * still shows the others' servers; only when all fail is the call an error.
+ */
+async function listAll(providers: Provider[], ctx: CallContext) {
+	const settled = await Promise.allSettled(providers.map((p) => p.listServers(ctx)));
+	const servers: ServerInfo[] = [];
+	const unavailable: { provider: string; error: string }[] = [];
+	settled.forEach((result, i) => {
+		if (result.status === "fulfilled") servers.push(...result.value);
+		else unavailable.push({ provider: providers[i].name, error: errorMessage(result.reason) });
+	});
+	if (unavailable.length > 0 && unavailable.length === providers.length) {
+		throw new UserFacingError(unavailable.map((u) => `${u.provider}: ${u.error}`).join("\n"));
+	}
+	return { servers, unavailable };
+}

@@ -1,0 +1,21 @@
+import { McpServer } from "@modelcontextprotocol/server";
+import { registerGetScreenshot, type ScreenshotDeps } from "./get-screenshot.ts";
+import { registerListServers } from "./list-servers.ts";
+
+export type McpDeps = ScreenshotDeps;
+
+const INSTRUCTIONS =
+	"ikvm-mcp shows you the physical console of bare-metal servers (what a monitor plugged into the " +
+	"machine would show): BIOS, GRUB, kernel panics, login prompts, installer screens. Use list_servers " +
+	"to find a server, then get_screenshot to see its screen.";
+
+/** One MCP server instance per request: the handler is stateless; state lives in ConsoleSessions. */
+export function createMcpServer(deps: McpDeps): McpServer {
+	const server = new McpServer(
+		{ name: "ikvm-mcp", version: "0.1.0" },
+		{ instructions: INSTRUCTIONS },
+	);
+	registerListServers(server, deps);
+	registerGetScreenshot(server, deps);
+	return server;
+}
