@@ -1,5 +1,5 @@
 import UPNG from "upng-js";
-import { LimitError } from "../errors.ts";
+import { checkFramebuffer } from "./check.ts";
 import type { Framebuffer } from "./framebuffer.ts";
 
 /**
@@ -10,14 +10,7 @@ import type { Framebuffer } from "./framebuffer.ts";
  */
 export function encodePng(fb: Framebuffer): Uint8Array {
 	const { width, height, rgba } = fb;
-	if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-		throw new LimitError(`cannot encode a ${width}x${height} image`);
-	}
-	if (rgba.length !== width * height * 4) {
-		throw new LimitError(
-			`framebuffer holds ${rgba.length} bytes, ${width}x${height} RGBA needs ${width * height * 4}`,
-		);
-	}
+	checkFramebuffer(fb, "encode");
 	// UPNG reads whole ArrayBuffers, so hand it one that holds exactly these pixels.
 	const exact =
 		rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength

@@ -1,0 +1,142 @@
+// Node resolves this to photon's "node" entry (wasm inlined, compiled at import);
+// wrangler and the workerd test pool resolve it to the "workerd" entry, whose
+// wasm is bundled as a precompiled module (workerd refuses to compile wasm from
+// bytes at run time). One import, the package's export conditions pick.
+import { PhotonImage, resample } from "@cf-wasm/photon";
+import { checkFramebuffer } from "./check.ts";
+import type { Framebuffer } from "./framebuffer.ts";
+
+/**
+ * Long edge we scale small screens up towards. Vision models downscale
+ * anything much larger, so pixels beyond it cost tokens and buy nothing.
+ */
+export const VISION_LONG_EDGE = 1500;
+
+/**
+ * Share of pixels at each end of the luminance histogram treated as outliers
+ * (decoder ringing, a mouse cursor). Kept tiny because on a console a few
+ * hundred pixels can be a whole word: a 9x16 cell has ~30 lit pixels.
+ */
+const TAIL_FRACTION = 1 / 2048;
+
+/**
+ * Most a levels stretch may multiply contrast by. Enough to lift a dim
+ * capture (text at ~85 of 255) to full range, not so much that a nearly
+ * uniform screen becomes a field of amplified noise.
+ */
+export const MAX_GAIN = 3;
+
+/**
+ * Makes a console screenshot easy for a vision model to read: stretches
+ * contrast from the luminance histogram, then scales small screens up by a
+ * whole factor towards VISION_LONG_EDGE. Never scales down.
+ */
+export function optimiseForVision(fb: Framebuffer): Framebuffer {
+	checkFramebuffer(fb, "optimise");
+	const levelled = stretchLevels(fb);
+	const factor = upscaleFactor(fb.width, fb.height);
+	return factor > 1 ? upscale(levelled, factor) : levelled;
+}
+
+/**
+ * Whole-number factor that brings the long edge closest to VISION_LONG_EDGE
+ * without passing it. Whole factors with nearest-neighbour sampling turn each
+ * pixel into a k x k block: glyph strokes stay sharp and uniform, and the
+ * screen keeps its handful of colours (so the PNG stays indexed and small).
+ * Fractional factors would either give uneven stroke widths (nearest) or
+ * soften and ring around every glyph edge (Lanczos).
+ */
+export function upscaleFactor(width: number, height: number): number {
+	return Math.max(1, Math.floor(VISION_LONG_EDGE / Math.max(width, height)));
+}
+
+/**
+ * Percentile levels on luminance, the same linear map applied to R, G and B.
+ * The darkest and brightest non-outlier levels spread to 0..255 when the gain
+ * that takes is at most MAX_GAIN; otherwise the range widens by MAX_GAIN and
+ * keeps its relative place, so a flat grey screen stays grey. A map that is
+ * the same line for all channels keeps every pixel's hue; a pixel the line
+ * would push out of 0..255 is slid (or, if it spans more than the range,
+ * stretched) along its own line instead of clipped per channel, so saturated
+ * colours keep their hue too.
+ *
+ * Photon has no percentile levels (its `normalize` uses the absolute min/max,
+ * which one stray pixel defeats, and has no gain cap), so this is our loop.
+ */
+export function stretchLevels(fb: Framebuffer): Framebuffer {
+	checkFramebuffer(fb, "stretch levels of");
+	const src = fb.rgba;
+	const pixels = fb.width * fb.height;
+	const histogram = new Uint32Array(256);
+	for (let i = 0; i < src.length; i += 4) {
+		histogram[luma(src[i], src[i + 1], src[i + 2])]++;
+	}
+	const tail = Math.floor(pixels * TAIL_FRACTION);
+	let lo = 0;
+	for (let seen = histogram[0]; seen <= tail && lo < 255; seen += histogram[++lo]);
+	let hi = 255;
+	for (let seen = histogram[255]; seen <= tail && hi > lo; seen += histogram[--hi]);
+
+	const spanIn = hi - lo;
+	const gain = spanIn === 0 ? MAX_GAIN : Math.min(MAX_GAIN, 255 / spanIn);
+	const spanOut = gain * spanIn;
+	const loOut = spanIn === 255 ? 0 : (lo * (255 - spanOut)) / (255 - spanIn);
+	const offset = loOut - lo * gain;
+	if (gain === 1 && offset === 0) return { width: fb.width, height: fb.height, rgba: src.slice() };
+
+	const line = new Int16Array(256);
+	for (let v = 0; v < 256; v++) line[v] = Math.round(gain * v + offset);
+	const out = new Uint8Array(src.length);
+	for (let i = 0; i < src.length; i += 4) {
+		const r = src[i];
+		const g = src[i + 1];
+		const b = src[i + 2];
+		const max = Math.max(r, g, b);
+		const min = Math.min(r, g, b);
+		if (line[max] <= 255 && line[min] >= 0) {
+			out[i] = line[r];
+			out[i + 1] = line[g];
+			out[i + 2] = line[b];
+		} else if (gain * (max - min) > 255) {
+			const scale = 255 / (max - min);
+			out[i] = Math.round((r - min) * scale);
+			out[i + 1] = Math.round((g - min) * scale);
+			out[i + 2] = Math.round((b - min) * scale);
+		} else if (line[max] > 255) {
+			out[i] = 255 + Math.round(gain * (r - max));
+			out[i + 1] = 255 + Math.round(gain * (g - max));
+			out[i + 2] = 255 + Math.round(gain * (b - max));
+		} else {
+			out[i] = Math.round(gain * (r - min));
+			out[i + 1] = Math.round(gain * (g - min));
+			out[i + 2] = Math.round(gain * (b - min));
+		}
+		out[i + 3] = 255;
+	}
+	return { width: fb.width, height: fb.height, rgba: out };
+}
+
+/** Rec. 601 luma in 0..255 (weights sum to 256). */
+function luma(r: number, g: number, b: number): number {
+	return (77 * r + 150 * g + 29 * b) >> 8;
+}
+
+/**
+ * Photon's `resample` is point sampling through the least common multiple of
+ * the sizes; at a whole factor that is exact pixel replication.
+ */
+function upscale(fb: Framebuffer, factor: number): Framebuffer {
+	const width = fb.width * factor;
+	const height = fb.height * factor;
+	const source = new PhotonImage(fb.rgba, fb.width, fb.height);
+	try {
+		const scaled = resample(source, width, height);
+		try {
+			return { width, height, rgba: scaled.get_raw_pixels() };
+		} finally {
+			scaled.free();
+		}
+	} finally {
+		source.free();
+	}
+}
