@@ -1,0 +1,351 @@
+import { describe, expect, it } from "vitest";
+import { ProtocolError } from "../../src/errors.ts";
+import {
+	OvhApiError,
+	OvhClient,
+	OvhConfigError,
+	OvhUnreachableError,
+	ovhEndpointUrl,
+	ovhSignature,
+} from "../../src/providers/ovh/index.ts";
+import { MockOvh, ovhTestRig } from "../mocks/mock-ovh.ts";
+
+/** Rejection of `promise`, which must reject. */
+async function failure(promise: Promise<unknown>): Promise<Error> {
+	try {
+		await promise;
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error("expected a rejection");
+}
+
+describe("ovhSignature", () => {
+	// Expected values are python-ovh's own test vectors (tests/test_client.py,
+	// test_call_signature), so this pins the exact preimage layout.
+	const secret = "9ufkBmLaTQ9nz5yMUlg79taH0GNnzDjk";
+	const consumer = "5mBuy6SUQcRw2ZUxg0cG68BoDKpED4KY";
+	const time = 1457018875;
+	const url = "https://eu.api.ovh.com/1.0/auth";
+
+	it("matches python-ovh for a GET without body", async () => {
+		expect(await ovhSignature(secret, consumer, "GET", url, "", time)).toBe(
+			"$1$e9556054b6309771395efa467c22e627407461ad",
+		);
+	});
+
+	it("matches python-ovh for a POST with a compact JSON body", async () => {
+		expect(await ovhSignature(secret, consumer, "POST", url, '{"a":"b","c":"d"}', time)).toBe(
+			"$1$ec2fb5c7a81f64723c77d2e5b609ae6f58a84fc1",
+		);
+	});
+});
+
+describe("endpoints and settings", () => {
+	it("knows the three regions under both spellings", () => {
+		expect(ovhEndpointUrl("eu")).toBe("https://eu.api.ovh.com/1.0");
+		expect(ovhEndpointUrl("ovh-eu")).toBe("https://eu.api.ovh.com/1.0");
+		expect(ovhEndpointUrl("ca")).toBe("https://ca.api.ovh.com/1.0");
+		expect(ovhEndpointUrl("OVH-CA")).toBe("https://ca.api.ovh.com/1.0");
+		expect(ovhEndpointUrl("us")).toBe("https://api.us.ovhcloud.com/1.0");
+		expect(ovhEndpointUrl(" ovh-us ")).toBe("https://api.us.ovhcloud.com/1.0");
+	});
+
+	it("refuses an unknown endpoint, listing the valid ones", () => {
+		expect(() => ovhEndpointUrl("kimsufi-eu")).toThrow(OvhConfigError);
+		expect(() => ovhEndpointUrl("toString")).toThrow(
+			'OVH_ENDPOINT "toString" is not an OVH API endpoint; use one of eu, ca, us, ovh-eu, ovh-ca, ovh-us',
+		);
+	});
+
+	it("refuses missing keys by setting name", () => {
+		const keys = { applicationKey: "ak", applicationSecret: "as", consumerKey: "ck" };
+		expect(() => new OvhClient({ endpoint: "eu", ...keys, consumerKey: " " })).toThrow(
+			"OVH_CONSUMER_KEY is not set",
+		);
+		expect(() => new OvhClient({ endpoint: "eu", ...keys, applicationSecret: "" })).toThrow(
+			OvhConfigError,
+		);
+	});
+});
+
+describe("signed requests", () => {
+	it("are accepted by the mock, which recomputes the signature", async () => {
+		const { mock, client } = ovhTestRig();
+		mock.addServer("ns1.ip-192-0-2.eu");
+		expect(await client.get("/dedicated/server")).toEqual(["ns1.ip-192-0-2.eu"]);
+		const [time, call] = mock.requests;
+		expect(time.path).toBe("/auth/time");
+		expect(time.headers["x-ovh-consumer"]).toBeUndefined();
+		expect(time.headers["x-ovh-signature"]).toBeUndefined();
+		expect(call.headers["x-ovh-application"]).toBe(mock.applicationKey);
+		expect(call.headers["x-ovh-consumer"]).toBe(mock.consumerKey);
+		expect(call.headers["x-ovh-signature"]).toMatch(/^\$1\$[0-9a-f]{40}$/);
+	});
+
+	it("sign the JSON body they send", async () => {
+		const { mock, client } = ovhTestRig();
+		mock.addServer("ns1");
+		const task = await client.post("/dedicated/server/ns1/features/ipmi/access", {
+			body: { type: "kvmipHtml5URL", ttl: 5, ipToAllow: "203.0.113.9" },
+		});
+		expect(task).toMatchObject({ function: "requestAccessIPMI", status: "init" });
+		expect(mock.requests.at(-1)?.headers["content-type"]).toBe("application/json");
+	});
+
+	it("stamp OVH's time, synced once through /auth/time", async () => {
+		const { mock, client, clock } = ovhTestRig({ skewS: -7200 });
+		mock.addServer("ns1");
+		await Promise.all([client.get("/dedicated/server"), client.get("/dedicated/server/ns1")]);
+		clock.ms += 42_000;
+		await client.get("/dedicated/server");
+		expect(mock.requestsTo("/auth/time")).toHaveLength(1);
+		const stamps = mock.requestsTo(/^\/dedicated/).map((r) => Number(r.headers["x-ovh-timestamp"]));
+		const clientSeconds = 1_700_000_000;
+		expect(stamps).toEqual([clientSeconds - 7200, clientSeconds - 7200, clientSeconds - 7200 + 42]);
+		expect(await client.clockDelta()).toBe(-7200);
+	});
+
+	it("without the clock delta would be refused as out of time", async () => {
+		// Same skew, but a client whose /auth/time is answered with its own clock.
+		const { mock, client } = ovhTestRig({ skewS: 3600 });
+		mock.inject({ path: "/auth/time", status: 200, body: 1_700_000_000 });
+		const error = await failure(client.get("/dedicated/server"));
+		expect(error).toBeInstanceOf(OvhApiError);
+		expect(error.message).toBe(
+			"OVH API GET /dedicated/server failed with HTTP 400 QUERY_TIME_OUT: Query out of time",
+		);
+	});
+
+	it("with a wrong secret fail with OVH's message, in a typed error", async () => {
+		const { mock } = ovhTestRig();
+		const client = new OvhClient({
+			endpoint: "ovh-eu",
+			applicationKey: mock.applicationKey,
+			applicationSecret: "not-the-secret",
+			consumerKey: mock.consumerKey,
+			fetch: mock.fetch,
+		});
+		const error = await failure(client.get("/dedicated/server"));
+		expect(error).toBeInstanceOf(OvhApiError);
+		expect(error).toMatchObject({
+			status: 400,
+			errorCode: "INVALID_SIGNATURE",
+			queryId: "EU.ext-3.mock",
+		});
+		expect(error.message).toBe(
+			"OVH API GET /dedicated/server failed with HTTP 400 INVALID_SIGNATURE: Invalid signature",
+		);
+		expect(mock.requestsTo("/dedicated/server")).toHaveLength(1);
+	});
+
+	it("with a wrong consumer key fail with INVALID_CREDENTIAL", async () => {
+		const { mock } = ovhTestRig();
+		const client = new OvhClient({
+			endpoint: "eu",
+			applicationKey: mock.applicationKey,
+			applicationSecret: mock.applicationSecret,
+			consumerKey: "revoked-consumer-key",
+			fetch: mock.fetch,
+		});
+		await expect(client.get("/dedicated/server")).rejects.toMatchObject({
+			status: 403,
+			errorCode: "INVALID_CREDENTIAL",
+			message: expect.stringContaining("This credential is not valid"),
+		});
+	});
+});
+
+describe("retries", () => {
+	it("wait out a 429's Retry-After, then succeed", async () => {
+		const { mock, client, sleeps } = ovhTestRig();
+		mock.inject({ path: "/dedicated/server", status: 429, retryAfter: "2" });
+		expect(await client.get("/dedicated/server")).toEqual([]);
+		expect(sleeps).toEqual([2000]);
+		expect(mock.requestsTo("/dedicated/server")).toHaveLength(2);
+	});
+
+	it("back off exponentially on 429 without Retry-After and on 5xx", async () => {
+		const { mock, client, sleeps } = ovhTestRig();
+		mock.inject({ path: "/dedicated/server", status: 429 });
+		mock.inject({ path: "/dedicated/server", status: 503 });
+		expect(await client.get("/dedicated/server")).toEqual([]);
+		expect(sleeps).toEqual([500, 1000]);
+		expect(mock.requestsTo("/dedicated/server")).toHaveLength(3);
+	});
+
+	it("stop after 3 attempts with OVH's last error", async () => {
+		const { mock, client, sleeps } = ovhTestRig();
+		mock.inject({
+			path: "/dedicated/server",
+			status: 500,
+			body: { class: "Server::InternalServerError::Unknown", message: "Internal server error" },
+			times: 5,
+		});
+		const error = await failure(client.get("/dedicated/server"));
+		expect(error).toMatchObject({ status: 500, errorCode: null });
+		expect(error.message).toBe(
+			"OVH API GET /dedicated/server failed with HTTP 500: Internal server error (after 3 attempts)",
+		);
+		expect(mock.requestsTo("/dedicated/server")).toHaveLength(3);
+		expect(sleeps).toEqual([500, 1000]);
+	});
+
+	it("do not happen on 4xx", async () => {
+		for (const status of [400, 403, 404, 409]) {
+			const { mock, client, sleeps } = ovhTestRig();
+			mock.inject({
+				path: "/dedicated/server",
+				status,
+				body: {
+					errorCode: "NOT_GRANTED_CALL",
+					httpCode: `${status}`,
+					message: "This call has not been granted",
+				},
+			});
+			await expect(client.get("/dedicated/server")).rejects.toMatchObject({ status });
+			expect(mock.requestsTo("/dedicated/server")).toHaveLength(1);
+			expect(sleeps).toEqual([]);
+		}
+	});
+
+	it("give up at once when Retry-After exceeds the cap", async () => {
+		const { mock, client, sleeps } = ovhTestRig();
+		mock.inject({
+			path: "/dedicated/server",
+			status: 429,
+			retryAfter: "120",
+			body: { message: "Too many requests" },
+		});
+		const error = await failure(client.get("/dedicated/server"));
+		expect(error.message).toBe(
+			"OVH API GET /dedicated/server failed with HTTP 429: Too many requests (OVH asks to retry in 120 s)",
+		);
+		expect(sleeps).toEqual([]);
+	});
+
+	it("honour Retry-After given as an HTTP date", async () => {
+		const { mock, client, sleeps, clock } = ovhTestRig();
+		mock.inject({
+			path: "/dedicated/server",
+			status: 503,
+			retryAfter: new Date(clock.ms + 3000).toUTCString(),
+		});
+		await client.get("/dedicated/server");
+		expect(sleeps).toEqual([3000]);
+	});
+});
+
+describe("deadlines and transport failures", () => {
+	it("turn a hung request into a specific timeout error", async () => {
+		const { mock, client } = ovhTestRig({ client: { requestTimeoutMs: 50 } });
+		await client.clockDelta();
+		mock.inject({ path: "/dedicated/server", hang: true });
+		const error = await failure(client.get("/dedicated/server"));
+		expect(error).toBeInstanceOf(OvhUnreachableError);
+		expect(error.message).toBe("OVH API did not answer GET /dedicated/server within 0.05 s");
+	});
+
+	it("let the caller's abort through as the caller's reason", async () => {
+		const { mock, client } = ovhTestRig({ client: { requestTimeoutMs: 5000 } });
+		await client.clockDelta();
+		mock.inject({ path: "/dedicated/server", hang: true });
+		const controller = new AbortController();
+		const reason = new Error("tool call cancelled");
+		setTimeout(() => controller.abort(reason), 10);
+		expect(await failure(client.get("/dedicated/server", { signal: controller.signal }))).toBe(
+			reason,
+		);
+	});
+
+	it("report a network failure as unreachable", async () => {
+		const client = new OvhClient({
+			endpoint: "ca",
+			applicationKey: "ak",
+			applicationSecret: "as",
+			consumerKey: "ck",
+			fetch: async () => {
+				throw new TypeError("Network connection lost.");
+			},
+		});
+		const error = await failure(client.get("/dedicated/server"));
+		expect(error).toBeInstanceOf(OvhUnreachableError);
+		expect(error.message).toBe(
+			"OVH API could not be reached for GET /auth/time: Network connection lost.",
+		);
+	});
+
+	it("refuse a success answer that is not JSON", async () => {
+		const client = new OvhClient({
+			endpoint: "eu",
+			applicationKey: "ak",
+			applicationSecret: "as",
+			consumerKey: "ck",
+			fetch: async () => new Response("<html>maintenance</html>", { status: 200 }),
+		});
+		const error = await failure(client.get("/auth/time", { authenticated: false }));
+		expect(error).toBeInstanceOf(ProtocolError);
+		expect(error.message).toBe("OVH API answered GET /auth/time with a body that is not JSON");
+	});
+});
+
+describe("secrets", () => {
+	it("never appear in an error, even when OVH echoes them", async () => {
+		const mock = new MockOvh({
+			applicationSecret: "S3cr3t-Application-Secret-Value",
+			consumerKey: "C0nsumer-Key-Value-That-Must-Stay",
+		});
+		const client = new OvhClient({
+			endpoint: "eu",
+			applicationKey: mock.applicationKey,
+			applicationSecret: mock.applicationSecret,
+			consumerKey: mock.consumerKey,
+			fetch: mock.fetch,
+			sleep: async () => {},
+			requestTimeoutMs: 30,
+		});
+		const echo = `Bad consumer ${mock.consumerKey} signed with ${mock.applicationSecret}`;
+		const errors: unknown[] = [];
+		const attempt = async (fault: Parameters<MockOvh["inject"]>[0]) => {
+			mock.inject(fault);
+			errors.push(await failure(client.get("/dedicated/server")));
+		};
+		await attempt({
+			path: "/dedicated/server",
+			status: 403,
+			body: { errorCode: "INVALID_CREDENTIAL", message: echo },
+		});
+		await attempt({ path: "/dedicated/server", status: 503, body: { message: echo }, times: 3 });
+		await attempt({ path: "/dedicated/server", status: 400, body: echo });
+		await attempt({ path: "/dedicated/server", hang: true });
+		const wrong = new OvhClient({
+			endpoint: "eu",
+			applicationKey: mock.applicationKey,
+			applicationSecret: "Another-Secret-Also-Private",
+			consumerKey: mock.consumerKey,
+			fetch: mock.fetch,
+		});
+		errors.push(await failure(wrong.get("/dedicated/server")));
+		const throwing = new OvhClient({
+			endpoint: "eu",
+			applicationKey: "ak",
+			applicationSecret: mock.applicationSecret,
+			consumerKey: mock.consumerKey,
+			fetch: async () => {
+				throw new Error(`socket closed while sending ${mock.consumerKey}`);
+			},
+		});
+		errors.push(await failure(throwing.get("/dedicated/server")));
+
+		expect(errors).toHaveLength(6);
+		for (const error of errors) {
+			const text = `${String(error)} ${(error as Error).message} ${JSON.stringify(error)}`;
+			expect(text).not.toContain(mock.applicationSecret);
+			expect(text).not.toContain(mock.consumerKey);
+			expect(text).not.toContain("Another-Secret-Also-Private");
+		}
+		expect((errors[0] as Error).message).toContain(
+			"Bad consumer [consumer key] signed with [application secret]",
+		);
+	});
+});
