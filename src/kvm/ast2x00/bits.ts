@@ -1,0 +1,118 @@
+import { ProtocolError } from "../../errors.ts";
+import type { HuffmanSpec } from "./tables.ts";
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * MSB-first reader over the engine's little-endian 32-bit words. `window`
+ * always holds the next 32 bits; consuming past the end of the data throws,
+ * so a truncated stream can never be decoded from padding.
+ */
+export class BitReader {
+	/** The next 32 bits, first bit in bit 31. */
+	window = 0;
+	/** Bits consumed so far. */
+	pos = 0;
+	/** Bits of real data. */
+	end = 0;
+	private words = new Uint32Array(0);
+
+	reset(stream: Uint8Array): void {
+		const count = (stream.length + 3) >> 2;
+		// Two zero words of slack so the window can look past the last word.
+		if (this.words.length < count + 2) this.words = new Uint32Array(count + 2);
+		const words = this.words;
+		if (LITTLE_ENDIAN) {
+			words.fill(0, count > 0 ? count - 1 : 0, count + 2);
+			new Uint8Array(words.buffer, 0, stream.length).set(stream);
+		} else {
+			words.fill(0, 0, count + 2);
+			for (let i = 0; i < stream.length; i++) words[i >> 2] |= stream[i] << ((i & 3) * 8);
+		}
+		this.pos = 0;
+		this.end = stream.length * 8;
+		this.window = words[0];
+	}
+
+	/** Consumes n (0..32) bits. */
+	skip(n: number): void {
+		const p = this.pos + n;
+		if (p > this.end) throw new ProtocolError("ASPEED stream truncated: ran out of data mid-block");
+		this.pos = p;
+		const i = p >>> 5;
+		const s = p & 31;
+		const w = this.words;
+		this.window = s === 0 ? w[i] : ((w[i] << s) | (w[i + 1] >>> (32 - s))) >>> 0;
+	}
+
+	/** Reads an n-bit (1..16) magnitude and sign-extends it as JPEG's EXTEND does. */
+	signed(n: number): number {
+		const v = this.window >>> (32 - n);
+		this.skip(n);
+		return v < 1 << (n - 1) ? v - (1 << n) + 1 : v;
+	}
+
+	/** Decodes one Huffman symbol. */
+	symbol(t: HuffmanTable): number {
+		const w = this.window;
+		const e = t.fast[w >>> (32 - FAST_BITS)];
+		if (e !== 0) {
+			this.skip(e >> 8);
+			return e & 255;
+		}
+		const top = w >>> 16;
+		for (let len = FAST_BITS + 1; len <= 16; len++) {
+			const code = top >>> (16 - len);
+			if (code <= t.maxCode[len]) {
+				this.skip(len);
+				return t.symbols[t.offset[len] + code];
+			}
+		}
+		throw new ProtocolError("ASPEED stream: invalid Huffman code");
+	}
+}
+
+const FAST_BITS = 9;
+
+/** A canonical Huffman decoding table: one lookup for codes up to 9 bits, a scan beyond. */
+export interface HuffmanTable {
+	/** Indexed by the next 9 bits: (length << 8) | symbol, 0 when the code is longer. */
+	fast: Uint16Array;
+	/** Largest code of each length, -1 when none. */
+	maxCode: Int32Array;
+	/** symbols[offset[len] + code] is the symbol of a code of length len. */
+	offset: Int32Array;
+	symbols: Uint8Array;
+	/** Encoder side: code and length of each symbol (length 0 = unused). */
+	codeOf: Uint16Array;
+	lengthOf: Uint8Array;
+}
+
+export function huffmanTable(spec: HuffmanSpec): HuffmanTable {
+	const t: HuffmanTable = {
+		fast: new Uint16Array(1 << FAST_BITS),
+		maxCode: new Int32Array(17).fill(-1),
+		offset: new Int32Array(17),
+		symbols: Uint8Array.from(spec.symbols),
+		codeOf: new Uint16Array(256),
+		lengthOf: new Uint8Array(256),
+	};
+	let code = 0;
+	let k = 0;
+	for (let len = 1; len <= 16; len++) {
+		const n = spec.counts[len - 1];
+		t.offset[len] = k - code;
+		for (let j = 0; j < n; j++, k++, code++) {
+			const sym = spec.symbols[k];
+			t.codeOf[sym] = code;
+			t.lengthOf[sym] = len;
+			if (len <= FAST_BITS) {
+				const first = code << (FAST_BITS - len);
+				t.fast.fill((len << 8) | sym, first, first + (1 << (FAST_BITS - len)));
+			}
+		}
+		if (n > 0) t.maxCode[len] = code - 1;
+		code <<= 1;
+	}
+	return t;
+}

@@ -1,0 +1,361 @@
+import { LimitError, ProtocolError } from "../../errors.ts";
+import type { Framebuffer } from "../../image/framebuffer.ts";
+import { BitReader, type HuffmanTable, huffmanTable } from "./bits.ts";
+import {
+	CB_TO_B,
+	CB_TO_G,
+	CR_TO_G,
+	CR_TO_R,
+	RGB_LIMIT,
+	RGB_LIMIT_ZERO,
+	Y_TO_RGB,
+} from "./colour.ts";
+import { idct8x8, scaledQuant } from "./idct.ts";
+import {
+	AC_CHROMA,
+	AC_LUMA,
+	ADVANCE_SELECTOR_COUNT,
+	BlockCode,
+	CHROMA_QUANT,
+	DC_CHROMA,
+	DC_LUMA,
+	LUMA_QUANT,
+	SCAN_TO_NATURAL,
+	SELECTOR_COUNT,
+	VQ_INITIAL_COLOURS,
+} from "./tables.ts";
+
+/** The frame header fields the video engine reports beside each compressed frame. */
+export interface Ast2x00FrameHeader {
+	/** Source/destination size in pixels. */
+	width: number;
+	height: number;
+	/** true = 4:2:0 (16x16 macroblocks), false = 4:4:4 (8x8). */
+	mode420: boolean;
+	/** JPEGTableSelector, 0..11 (0..7 when mapping = 1). */
+	selector: number;
+	/** AdvanceTableSelector, 0..7: tables of LOW_JPEG and pass-2 blocks. */
+	advanceSelector: number;
+	/** JPEGYUVTableMapping: 0 = chroma uses the chroma tables, 1 = chroma uses the luma tables. */
+	mapping: number;
+}
+
+const DC_TABLES: readonly HuffmanTable[] = [huffmanTable(DC_LUMA), huffmanTable(DC_CHROMA)];
+const AC_TABLES: readonly HuffmanTable[] = [huffmanTable(AC_LUMA), huffmanTable(AC_CHROMA)];
+
+/** Quantisation table slots: luma, chroma, then the advance (LOW_JPEG / pass-2) pair. */
+const QUANT_NORMAL = 0;
+const QUANT_ADVANCE = 2;
+
+/** Bits of a block header: 4-bit code, or code + 8-bit column + 8-bit row. */
+const HEADER_BITS = 4;
+const POSITIONED_HEADER_BITS = 20;
+
+/**
+ * Decoder for the ASPEED AST2x00 video engine's compressed frames, pixel-exact
+ * with the vendor's HTML5 viewer. One instance per video stream: the
+ * framebuffer persists across frames, so update frames (positioned blocks)
+ * change only the blocks they carry.
+ */
+export class Ast2x00Decoder {
+	private readonly maxWidth: number;
+	private readonly maxHeight: number;
+	private fb: Framebuffer | null = null;
+	/** Y,Cb,Cr of every pixel, kept (4:4:4 only) for pass-2 refinement blocks. */
+	private yuv = new Uint8Array(0);
+	private readonly reader = new BitReader();
+	private readonly coef = new Int32Array(384);
+	private readonly tile = new Uint8Array(384);
+	private readonly work = new Int32Array(64);
+	private readonly dcPred = new Int32Array(3);
+	private readonly quant: Float64Array[] = [];
+	private quantKey = "";
+	private readonly vqColour = new Int32Array(4);
+	private readonly vqSlot = new Uint8Array(4);
+
+	constructor(limits?: { maxWidth?: number; maxHeight?: number }) {
+		this.maxWidth = limits?.maxWidth ?? 4096;
+		this.maxHeight = limits?.maxHeight ?? 4096;
+	}
+
+	/** Decodes one compressed frame into the persistent framebuffer and returns it. A size change reallocates (and clears). */
+	decode(header: Ast2x00FrameHeader, stream: Uint8Array): Framebuffer {
+		this.check(header);
+		const fb = this.framebuffer(header);
+		this.loadQuant(header);
+		const r = this.reader;
+		r.reset(stream);
+		this.dcPred.fill(0);
+		for (let i = 0; i < 4; i++) {
+			this.vqColour[i] = VQ_INITIAL_COLOURS[i];
+			this.vqSlot[i] = i;
+		}
+
+		const size = header.mode420 ? 16 : 8;
+		const cols = Math.ceil(header.width / size);
+		const rows = Math.ceil(header.height / size);
+		const blocks = cols * rows;
+		let x = 0;
+		let y = 0;
+		for (let n = 0; ; n++) {
+			if (r.pos + HEADER_BITS > r.end) {
+				throw new ProtocolError(`ASPEED stream truncated: no frame-end code after ${n} blocks`);
+			}
+			const w = r.window;
+			const code = w >>> 28;
+			if (code === BlockCode.FRAME_END) return fb;
+			if (n === blocks) {
+				throw new ProtocolError(
+					`ASPEED stream: more than ${blocks} blocks without a frame-end code`,
+				);
+			}
+			if (code & BlockCode.POSITIONED) {
+				x = (w >>> 20) & 0xff;
+				y = (w >>> 12) & 0xff;
+				if (x >= cols || y >= rows) {
+					throw new ProtocolError(
+						`ASPEED stream: block position (${x},${y}) outside the ${cols}x${rows} grid`,
+					);
+				}
+				r.skip(POSITIONED_HEADER_BITS);
+			} else {
+				r.skip(HEADER_BITS);
+			}
+			switch (code & 7) {
+				case BlockCode.JPEG:
+					this.jpeg(fb, x, y, header.mode420, QUANT_NORMAL);
+					break;
+				case BlockCode.LOW_JPEG:
+					this.jpeg(fb, x, y, header.mode420, QUANT_ADVANCE);
+					break;
+				case BlockCode.PASS2:
+					if (header.mode420)
+						throw new ProtocolError("ASPEED stream: pass-2 block in a 4:2:0 frame");
+					this.pass2(fb, x, y);
+					break;
+				case BlockCode.VQ1:
+				case BlockCode.VQ2:
+				case BlockCode.VQ4:
+					if (header.mode420) throw new ProtocolError("ASPEED stream: VQ block in a 4:2:0 frame");
+					this.vq(fb, x, y, code & 3);
+					break;
+				default:
+					throw new ProtocolError(`ASPEED stream: unknown block code ${code} at bit ${r.pos}`);
+			}
+			if (++x === cols) {
+				x = 0;
+				if (++y === rows) y = 0;
+			}
+		}
+	}
+
+	private check(h: Ast2x00FrameHeader): void {
+		for (const [name, v] of [
+			["width", h.width],
+			["height", h.height],
+		] as const) {
+			if (!Number.isInteger(v) || v < 1) throw new ProtocolError(`ASPEED header: bad ${name} ${v}`);
+		}
+		if (h.width > this.maxWidth || h.height > this.maxHeight) {
+			throw new LimitError(
+				`ASPEED frame ${h.width}x${h.height} exceeds the ${this.maxWidth}x${this.maxHeight} limit`,
+			);
+		}
+		// Positions are 8-bit block indices.
+		const size = h.mode420 ? 16 : 8;
+		if (h.width > 256 * size || h.height > 256 * size) {
+			throw new ProtocolError(
+				`ASPEED header: ${h.width}x${h.height} too large for 8-bit block positions`,
+			);
+		}
+		if (h.mapping !== 0 && h.mapping !== 1) {
+			throw new ProtocolError(`ASPEED header: bad JPEGYUVTableMapping ${h.mapping}`);
+		}
+		// Chroma borrowing luma tables (mapping 1) only has selectors 0..7.
+		const selectors = h.mapping === 1 ? ADVANCE_SELECTOR_COUNT : SELECTOR_COUNT;
+		if (!Number.isInteger(h.selector) || h.selector < 0 || h.selector >= selectors) {
+			throw new ProtocolError(`ASPEED header: bad JPEGTableSelector ${h.selector}`);
+		}
+		if (
+			!Number.isInteger(h.advanceSelector) ||
+			h.advanceSelector < 0 ||
+			h.advanceSelector >= ADVANCE_SELECTOR_COUNT
+		) {
+			throw new ProtocolError(`ASPEED header: bad AdvanceTableSelector ${h.advanceSelector}`);
+		}
+	}
+
+	private framebuffer(h: Ast2x00FrameHeader): Framebuffer {
+		const fb = this.fb;
+		if (fb !== null && fb.width === h.width && fb.height === h.height) {
+			if (!h.mode420 && this.yuv.length === 0) this.yuv = new Uint8Array(h.width * h.height * 3);
+			return fb;
+		}
+		const rgba = new Uint8Array(h.width * h.height * 4);
+		for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
+		this.fb = { width: h.width, height: h.height, rgba };
+		this.yuv = h.mode420 ? new Uint8Array(0) : new Uint8Array(h.width * h.height * 3);
+		return this.fb;
+	}
+
+	private loadQuant(h: Ast2x00FrameHeader): void {
+		const key = `${h.selector}/${h.advanceSelector}/${h.mapping}`;
+		if (key === this.quantKey) return;
+		const chroma = h.mapping === 1 ? LUMA_QUANT : CHROMA_QUANT;
+		this.quant[0] = scaledQuant(LUMA_QUANT[h.selector]);
+		this.quant[1] = scaledQuant(chroma[h.selector]);
+		this.quant[2] = scaledQuant(LUMA_QUANT[h.advanceSelector]);
+		this.quant[3] = scaledQuant(chroma[h.advanceSelector]);
+		this.quantKey = key;
+	}
+
+	/** Huffman-decodes one 8x8 unit of component c (0 Y, 1 Cb, 2 Cr) into coef[at..]. */
+	private unit(c: number, at: number): void {
+		const r = this.reader;
+		const coef = this.coef;
+		const table = c === 0 ? 0 : 1;
+		const dcSize = r.symbol(DC_TABLES[table]);
+		if (dcSize !== 0) this.dcPred[c] += r.signed(dcSize);
+		coef[at] = this.dcPred[c];
+		const ac = AC_TABLES[table];
+		for (let k = 1; k < 64; ) {
+			const s = r.symbol(ac);
+			const size = s & 15;
+			if (size === 0) {
+				if (s !== 0xf0) break;
+				k += 16;
+				continue;
+			}
+			k += s >> 4;
+			coef[at + SCAN_TO_NATURAL[k]] = r.signed(size);
+			k++;
+		}
+	}
+
+	private jpeg(fb: Framebuffer, x: number, y: number, mode420: boolean, q: number): void {
+		const coef = this.coef;
+		const tile = this.tile;
+		const units = mode420 ? 6 : 3;
+		coef.fill(0, 0, units * 64);
+		for (let u = 0; u < units; u++) this.unit(u < units - 2 ? 0 : u - units + 3, u * 64);
+		const qLuma = this.quant[q];
+		const qChroma = this.quant[q + 1];
+		for (let u = 0; u < units; u++) {
+			idct8x8(coef, u * 64, u < units - 2 ? qLuma : qChroma, this.work, tile);
+		}
+		if (mode420) this.put420(fb, x, y);
+		else this.put444(fb, x, y);
+	}
+
+	/** Refinement of an earlier 4:4:4 block: the decoded block is a signed delta (biased by 128) on the kept Y,Cb,Cr. */
+	private pass2(fb: Framebuffer, x: number, y: number): void {
+		const coef = this.coef;
+		const tile = this.tile;
+		coef.fill(0, 0, 192);
+		for (let u = 0; u < 3; u++) this.unit(u, u * 64);
+		for (let u = 0; u < 3; u++) {
+			idct8x8(coef, u * 64, this.quant[QUANT_ADVANCE + (u === 0 ? 0 : 1)], this.work, tile);
+		}
+		const yuv = this.yuv;
+		const { x0, y0, w, h } = clip(fb, x, y, 8);
+		for (let j = 0; j < h; j++) {
+			for (let i = 0; i < w; i++) {
+				const m = j * 8 + i;
+				const p = ((y0 + j) * fb.width + x0 + i) * 3;
+				tile[m] = clampByte(yuv[p] + tile[m] - 128);
+				tile[m + 64] = clampByte(yuv[p + 1] + tile[m + 64] - 128);
+				tile[m + 128] = clampByte(yuv[p + 2] + tile[m + 128] - 128);
+			}
+		}
+		this.put444(fb, x, y);
+	}
+
+	/** A block of 1, 2 or 4 cached colours; `kind` is 1, 2 or 3 from the block code. */
+	private vq(fb: Framebuffer, x: number, y: number, kind: number): void {
+		const r = this.reader;
+		const colours = kind === 3 ? 4 : kind;
+		const bits = kind - 1;
+		for (let i = 0; i < colours; i++) {
+			const w = r.window;
+			const slot = (w >>> 29) & 3;
+			this.vqSlot[i] = slot;
+			if (w >>> 31 === 0) {
+				r.skip(3);
+			} else {
+				this.vqColour[slot] = (w >>> 5) & 0xffffff;
+				r.skip(27);
+			}
+		}
+		const tile = this.tile;
+		for (let m = 0; m < 64; m++) {
+			let index = 0;
+			if (bits !== 0) {
+				index = r.window >>> (32 - bits);
+				r.skip(bits);
+			}
+			const c = this.vqColour[this.vqSlot[index]];
+			tile[m] = c >>> 16;
+			tile[m + 64] = (c >>> 8) & 255;
+			tile[m + 128] = c & 255;
+		}
+		this.put444(fb, x, y);
+	}
+
+	/** Converts the 4:4:4 tile (Y, Cb, Cr planes of 64) into block (x, y). */
+	private put444(fb: Framebuffer, x: number, y: number): void {
+		const tile = this.tile;
+		const rgba = fb.rgba;
+		const yuv = this.yuv;
+		const { x0, y0, w, h } = clip(fb, x, y, 8);
+		for (let j = 0; j < h; j++) {
+			let p = (y0 + j) * fb.width + x0;
+			for (let i = 0, m = j * 8; i < w; i++, m++, p++) {
+				const ly = tile[m];
+				const cb = tile[m + 64];
+				const cr = tile[m + 128];
+				const yy = Y_TO_RGB[ly] + RGB_LIMIT_ZERO;
+				const o = p * 4;
+				rgba[o] = RGB_LIMIT[yy + CR_TO_R[cr]];
+				rgba[o + 1] = RGB_LIMIT[yy + CB_TO_G[cb] + CR_TO_G[cr]];
+				rgba[o + 2] = RGB_LIMIT[yy + CB_TO_B[cb]];
+				const k = p * 3;
+				yuv[k] = ly;
+				yuv[k + 1] = cb;
+				yuv[k + 2] = cr;
+			}
+		}
+	}
+
+	/** Converts the 4:2:0 tile (four Y blocks TL, TR, BL, BR, then Cb, Cr) into macroblock (x, y). */
+	private put420(fb: Framebuffer, x: number, y: number): void {
+		const tile = this.tile;
+		const rgba = fb.rgba;
+		const { x0, y0, w, h } = clip(fb, x, y, 16);
+		for (let j = 0; j < h; j++) {
+			let p = (y0 + j) * fb.width + x0;
+			const yRow = (j >> 3) * 128 + (j & 7) * 8;
+			const cRow = 256 + (j >> 1) * 8;
+			for (let i = 0; i < w; i++, p++) {
+				const ly = tile[yRow + (i >> 3) * 64 + (i & 7)];
+				const cb = tile[cRow + (i >> 1)];
+				const cr = tile[cRow + 64 + (i >> 1)];
+				const yy = Y_TO_RGB[ly] + RGB_LIMIT_ZERO;
+				const o = p * 4;
+				rgba[o] = RGB_LIMIT[yy + CR_TO_R[cr]];
+				rgba[o + 1] = RGB_LIMIT[yy + CB_TO_G[cb] + CR_TO_G[cr]];
+				rgba[o + 2] = RGB_LIMIT[yy + CB_TO_B[cb]];
+			}
+		}
+	}
+}
+
+/** The visible part of block (x, y) of the given size. */
+function clip(fb: Framebuffer, x: number, y: number, size: number) {
+	const x0 = x * size;
+	const y0 = y * size;
+	return { x0, y0, w: Math.min(size, fb.width - x0), h: Math.min(size, fb.height - y0) };
+}
+
+function clampByte(v: number): number {
+	return Math.max(0, Math.min(v, 255));
+}
