@@ -1,0 +1,208 @@
+/**
+ * OVH's IPMI access flow, which ends in a short-lived URL of the BMC's HTML5
+ * KVM viewer: check the server's IPMI features, ask for an access (OVH runs it
+ * as a task), wait for that task, then read the access value.
+ */
+
+import { ProtocolError } from "../../errors.ts";
+import type { OvhClient } from "./client.ts";
+import { OvhConfigError, OvhIpmiUnavailableError, OvhTaskError } from "./errors.ts";
+import { asObject, optionalString } from "./shape.ts";
+
+/** Minutes an access stays valid (dedicated.server.CacheTTLEnum). */
+export type IpmiAccessTtl = 1 | 3 | 5 | 10 | 15;
+const ACCESS_TTLS: readonly number[] = [1, 3, 5, 10, 15];
+
+/** dedicated.server.IpmiAccessTypeEnum, in the order we name them to users. */
+const ACCESS_TYPES = ["kvmipHtml5URL", "kvmipJnlp", "serialOverLanURL", "serialOverLanSshKey"];
+
+/** dedicated.TaskStatusEnum */
+const PENDING_STATUSES = new Set(["init", "todo", "doing"]);
+const FAILED_STATUSES = new Set(["cancelled", "customerError", "ovhError"]);
+
+const FIRST_POLL_DELAY_MS = 1000;
+const MAX_POLL_DELAY_MS = 5000;
+
+export interface OvhProgress {
+	message: string;
+	/** Grows by one with every report, as MCP progress must. */
+	progress: number;
+	total?: number;
+}
+
+export interface KvmViewerOptions {
+	/** The IPv4 address OVH lets open this session; see resolveIpToAllow. */
+	ipToAllow: string;
+	ttl?: IpmiAccessTtl;
+	onProgress?: (progress: OvhProgress) => void;
+	signal?: AbortSignal;
+	/** Budget of the whole flow by the client's clock, task polling included. */
+	deadlineMs?: number;
+}
+
+export interface KvmViewerUrl {
+	url: string;
+	/** ISO 8601, or null when OVH gives no expiration. */
+	expiresAt: string | null;
+}
+
+interface Task {
+	taskId: number;
+	function: string;
+	status: string;
+	comment: string | null;
+}
+
+export async function requestKvmViewerUrl(
+	client: OvhClient,
+	serverId: string,
+	options: KvmViewerOptions,
+): Promise<KvmViewerUrl> {
+	const { ipToAllow, ttl = 15, onProgress, signal, deadlineMs = 120_000 } = options;
+	if (!ACCESS_TTLS.includes(ttl)) {
+		throw new OvhConfigError(`IPMI access ttl must be 1, 3, 5, 10 or 15 minutes, got ${ttl}`);
+	}
+	if (!isIpv4(ipToAllow)) {
+		throw new OvhConfigError(`ipToAllow must be an IPv4 address, got "${ipToAllow}"`);
+	}
+	const deadline = client.now() + deadlineMs;
+	let step = 0;
+	const report = (message: string) => onProgress?.({ message, progress: ++step });
+	const server = `/dedicated/server/${encodeURIComponent(serverId)}`;
+	const ipmi = `${server}/features/ipmi`;
+
+	report(`Checking the IPMI features of ${serverId}`);
+	requireHtml5Kvm(serverId, await client.get(ipmi, { signal }));
+
+	report(`Asking OVH for a ${ttl}-minute HTML5 KVM session on ${serverId} for ${ipToAllow}`);
+	const body = { type: "kvmipHtml5URL", ttl, ipToAllow };
+	let task = parseTask(
+		await client.post(`${ipmi}/access`, { body, signal }),
+		`POST ${ipmi}/access`,
+	);
+
+	for (let delay = FIRST_POLL_DELAY_MS; task.status !== "done"; ) {
+		if (FAILED_STATUSES.has(task.status)) {
+			const comment = task.comment ? client.redact(task.comment) : "OVH gave no comment";
+			throw new OvhTaskError(
+				`OVH task ${task.taskId} (${task.function}) on ${serverId} ended ${task.status}: ${comment}`,
+				task.taskId,
+				task.status,
+			);
+		}
+		const remaining = deadline - client.now();
+		if (remaining <= 0) {
+			throw new OvhTaskError(
+				`Timed out after ${Math.round(deadlineMs / 1000)} s waiting for OVH task ${task.taskId} (status: ${task.status}) to open the KVM of ${serverId}`,
+				task.taskId,
+				task.status,
+			);
+		}
+		await client.sleep(Math.min(delay, remaining), signal);
+		delay = Math.min(delay * 1.5, MAX_POLL_DELAY_MS);
+		const path = `${server}/task/${task.taskId}`;
+		task = parseTask(await client.get(path, { signal }), `GET ${path}`);
+		report(`OVH task ${task.taskId} (${task.function}): ${task.status}`);
+	}
+
+	report(`Fetching the KVM viewer URL of ${serverId}`);
+	const what = `OVH API GET ${ipmi}/access`;
+	const access = asObject(await client.get(`${ipmi}/access?type=kvmipHtml5URL`, { signal }), what);
+	const url = optionalString(access, "value", what);
+	if (url === null || !/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+		throw new ProtocolError(`${what} gave no http(s) URL for the HTML5 KVM`);
+	}
+	const expiration = optionalString(access, "expiration", what);
+	const expiresAt = expiration === null ? Number.NaN : Date.parse(expiration);
+	if (expiration !== null && Number.isNaN(expiresAt)) {
+		throw new ProtocolError(`${what}: expiration "${expiration}" is not a date`);
+	}
+	return { url, expiresAt: expiration === null ? null : new Date(expiresAt).toISOString() };
+}
+
+/**
+ * The address OVH should let open IPMI sessions: IPMI_ALLOWED_IP when set,
+ * otherwise the address OVH itself sees this Worker calling from
+ * (POST /me/geolocation, which needs no authentication).
+ */
+export async function resolveIpToAllow(
+	client: OvhClient,
+	configured?: string,
+	signal?: AbortSignal,
+): Promise<string> {
+	const explicit = configured?.trim();
+	if (explicit) {
+		if (!isIpv4(explicit)) {
+			throw new OvhConfigError(
+				`IPMI_ALLOWED_IP must be an IPv4 address such as 203.0.113.7 (OVH limits IPMI sessions to one IPv4 address), got "${explicit}"`,
+			);
+		}
+		return explicit;
+	}
+	const what = "OVH API POST /me/geolocation";
+	const seen = asObject(
+		await client.post("/me/geolocation", { signal, authenticated: false }),
+		what,
+	);
+	const ip = optionalString(seen, "ip", what);
+	if (ip === null) throw new ProtocolError(`${what} did not say which IP it sees`);
+	if (!isIpv4(ip)) {
+		throw new OvhConfigError(
+			`OVH sees this Worker calling from ${ip}, but OVH limits IPMI sessions to one IPv4 address; set IPMI_ALLOWED_IP`,
+		);
+	}
+	return ip;
+}
+
+/** Dotted-quad IPv4, no leading zeros (which some parsers read as octal). */
+export function isIpv4(text: string): boolean {
+	return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(
+		text,
+	);
+}
+
+function requireHtml5Kvm(serverId: string, answer: unknown): void {
+	const what = `OVH API GET /dedicated/server/${serverId}/features/ipmi`;
+	const ipmi = asObject(answer, what);
+	if (ipmi.activated !== true) {
+		throw new OvhIpmiUnavailableError(
+			`IPMI is not activated on ${serverId}, so OVH offers no remote console for it`,
+			[],
+		);
+	}
+	const features = asObject(ipmi.supportedFeatures, `${what}: supportedFeatures`);
+	const supported = ACCESS_TYPES.filter((type) => features[type] === true);
+	if (!supported.includes("kvmipHtml5URL")) {
+		const offered =
+			supported.length > 0
+				? `it offers only ${supported.join(", ")}`
+				: "it offers no console access type";
+		throw new OvhIpmiUnavailableError(
+			`The IPMI of ${serverId} has no HTML5 KVM (kvmipHtml5URL); ${offered}`,
+			supported,
+		);
+	}
+}
+
+function parseTask(answer: unknown, call: string): Task {
+	const what = `OVH API ${call}`;
+	const task = asObject(answer, what);
+	const { taskId, status } = task;
+	if (typeof taskId !== "number" || !Number.isSafeInteger(taskId)) {
+		throw new ProtocolError(`${what}: the task has no numeric taskId`);
+	}
+	if (
+		typeof status !== "string" ||
+		!(status === "done" || PENDING_STATUSES.has(status) || FAILED_STATUSES.has(status))
+	) {
+		throw new ProtocolError(
+			`${what}: task ${taskId} has an unknown status ${JSON.stringify(status)}`,
+		);
+	}
+	return {
+		taskId,
+		status,
+		function: optionalString(task, "function", what) ?? "task",
+		comment: optionalString(task, "comment", what),
+	};
+}
