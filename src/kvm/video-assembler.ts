@@ -1,0 +1,65 @@
+/**
+ * Joins VIDEO_PACKETS fragments into frames. Each payload starts with a u16
+ * fragment number; the first fragment of a frame then carries the 86-byte
+ * frame header, and compressed stream bytes follow until CompressSize of them
+ * have arrived. Like the HTML5 viewer we tell "first fragment" by a frame not
+ * being in progress, not by the fragment number, whose numbering is not
+ * documented.
+ */
+
+import { ProtocolError } from "../errors.ts";
+import { FRAME_HEADER_SIZE, parseFrameHeader, type VideoFrameHeader } from "./frame-header.ts";
+
+const FRAGMENT_NUMBER_SIZE = 2;
+
+export interface VideoFrame {
+	header: VideoFrameHeader;
+	/** The compressed stream, exactly `header.compressSize` bytes. */
+	stream: Uint8Array;
+}
+
+export class VideoFrameAssembler {
+	#header: VideoFrameHeader | null = null;
+	#stream = new Uint8Array(0);
+	#fill = 0;
+
+	get inProgress(): boolean {
+		return this.#header !== null;
+	}
+
+	/** Feeds one VIDEO_PACKETS payload; returns the frame it completes, if any. */
+	push(payload: Uint8Array): VideoFrame | null {
+		let data: Uint8Array;
+		if (this.#header === null) {
+			if (payload.length < FRAGMENT_NUMBER_SIZE + FRAME_HEADER_SIZE) {
+				throw new ProtocolError(
+					`first video fragment is ${payload.length} bytes, too short for its ${FRAME_HEADER_SIZE}-byte frame header`,
+				);
+			}
+			const headerEnd = FRAGMENT_NUMBER_SIZE + FRAME_HEADER_SIZE;
+			this.#header = parseFrameHeader(payload.subarray(FRAGMENT_NUMBER_SIZE, headerEnd));
+			this.#stream = new Uint8Array(this.#header.compressSize);
+			this.#fill = 0;
+			data = payload.subarray(headerEnd);
+		} else {
+			if (payload.length < FRAGMENT_NUMBER_SIZE) {
+				throw new ProtocolError(`video fragment of ${payload.length} bytes has no fragment number`);
+			}
+			data = payload.subarray(FRAGMENT_NUMBER_SIZE);
+		}
+		if (this.#fill + data.length > this.#stream.length) {
+			const size = this.#stream.length;
+			this.#header = null;
+			throw new ProtocolError(
+				`video fragments carry more than the frame's CompressSize of ${size} bytes`,
+			);
+		}
+		this.#stream.set(data, this.#fill);
+		this.#fill += data.length;
+		if (this.#fill < this.#stream.length) return null;
+		const frame = { header: this.#header, stream: this.#stream };
+		this.#header = null;
+		this.#stream = new Uint8Array(0);
+		return frame;
+	}
+}
