@@ -1,0 +1,230 @@
+/**
+ * From a viewer URL (OVH's `kvmipHtml5URL`, a single-use link into the BMC's
+ * web UI) to what the KVM WebSocket needs: the web session cookie and a
+ * single-use KVM token. This is the path the browser takes:
+ *
+ *   GET <viewer URL>      sets QSESSIONID (Set-Cookie, or the URL's `token`
+ *                         parameter which the page's script copies into the
+ *                         cookie) and embeds the `garc` CSRF token in a script
+ *   GET /viewer.html      with the cookie, as the browser would
+ *   GET /api/kvm/token    with cookie + X-CSRFTOKEN → {token, client_ip}
+ *
+ * Every request runs under its own deadline. Session values are secrets: no
+ * error message ever contains them or the viewer URL.
+ */
+
+import { type Deadline, deadline, KvmError } from "./kvm-error.ts";
+
+/** The fetch we are given: the Workers global, a mock BMC, or a test double. */
+export type FetchLike = (input: Request | string, init?: RequestInit) => Promise<Response>;
+
+export interface BmcSession {
+	/** `https://<bmc-host>`, taken from the viewer URL. */
+	origin: string;
+	/** QSESSIONID cookie value. Secret. */
+	sessionId: string;
+	/** `garc` CSRF token, if the page had one. Secret. */
+	csrfToken: string | null;
+	/** Single-use token for VALIDATE_VIDEO_SESSION. Secret. */
+	kvmToken: string;
+	/** Our address as the BMC sees it; echoed back in VALIDATE_VIDEO_SESSION. */
+	clientIp: string;
+}
+
+export interface OpenBmcSessionOptions {
+	fetch: FetchLike;
+	viewerUrl: string;
+	/** Cancels everything; a Deadline (kvm-error.ts) also has its timeout reported as such. */
+	signal?: AbortSignal | Deadline;
+	/** Deadline for each HTTP request (default 10 s). */
+	requestTimeoutMs?: number;
+}
+
+const VIEWER_PAGE_LIMIT = 1024 * 1024;
+const TOKEN_RESPONSE_LIMIT = 64 * 1024;
+
+export async function openBmcSession(options: OpenBmcSessionOptions): Promise<BmcSession> {
+	let url: URL;
+	try {
+		url = new URL(options.viewerUrl);
+	} catch {
+		throw new KvmError("bmc-http", "the viewer URL is not a valid URL");
+	}
+	if (url.protocol !== "https:" && url.protocol !== "http:") {
+		throw new KvmError("bmc-http", `the viewer URL must be http(s), not ${url.protocol}`);
+	}
+	const http = new BmcHttp(options, [url.search, url.hash]);
+
+	const viewer = await http.get("viewer URL", url.href, {});
+	const setCookieSession = sessionFromSetCookie(viewer.headers);
+	if (viewer.status === 401 || viewer.status === 403) {
+		await viewer.body?.cancel();
+		throw expired(`the BMC answered ${viewer.status} to it`);
+	}
+	if (viewer.status >= 300 && viewer.status < 400 && setCookieSession === null) {
+		await viewer.body?.cancel();
+		throw expired("the BMC redirected it to its login page");
+	}
+	if (viewer.status >= 400) {
+		await viewer.body?.cancel();
+		throw new KvmError("bmc-http", `the BMC answered HTTP ${viewer.status} to the viewer URL`);
+	}
+	const page = await readCapped(viewer, VIEWER_PAGE_LIMIT, "the viewer page");
+	const sessionId =
+		setCookieSession ?? nonEmpty(url.searchParams.get("token")) ?? sessionFromScript(page);
+	if (sessionId === null) {
+		throw new KvmError(
+			"bmc-http",
+			"no QSESSIONID in the viewer response (neither Set-Cookie, the URL's token parameter, nor the page's script)",
+		);
+	}
+	const csrfToken = csrfFromScript(page);
+	const cookie = `QSESSIONID=${sessionId}`;
+	http.secrets.push(sessionId, ...(csrfToken ? [csrfToken] : []));
+
+	const activation = await http.get("/viewer.html", `${url.origin}/viewer.html`, {
+		Cookie: cookie,
+	});
+	await activation.body?.cancel();
+	if (activation.status === 401 || activation.status === 403 || isRedirect(activation.status)) {
+		throw expired(`the BMC answered ${activation.status} to /viewer.html with its session`);
+	}
+	if (!activation.ok) {
+		throw new KvmError("bmc-http", `the BMC answered HTTP ${activation.status} to /viewer.html`);
+	}
+
+	const headers: Record<string, string> = { Cookie: cookie, Accept: "application/json" };
+	if (csrfToken) headers["X-CSRFTOKEN"] = csrfToken;
+	const tokenResponse = await http.get("/api/kvm/token", `${url.origin}/api/kvm/token`, headers);
+	if (
+		tokenResponse.status === 401 ||
+		tokenResponse.status === 403 ||
+		isRedirect(tokenResponse.status)
+	) {
+		await tokenResponse.body?.cancel();
+		throw expired(
+			`the BMC answered ${tokenResponse.status} to /api/kvm/token` +
+				(csrfToken ? "" : " (the viewer page had no garc CSRF token to send)"),
+		);
+	}
+	if (!tokenResponse.ok) {
+		await tokenResponse.body?.cancel();
+		throw new KvmError(
+			"bmc-http",
+			`the BMC answered HTTP ${tokenResponse.status} to /api/kvm/token`,
+		);
+	}
+	const body = await readCapped(tokenResponse, TOKEN_RESPONSE_LIMIT, "/api/kvm/token");
+	let json: unknown;
+	try {
+		json = JSON.parse(body);
+	} catch {
+		throw new KvmError("bmc-http", "/api/kvm/token did not answer JSON");
+	}
+	const { token, client_ip: clientIp } = (json ?? {}) as Record<string, unknown>;
+	if (typeof token !== "string" || token === "") {
+		throw new KvmError("bmc-http", "/api/kvm/token answered without a token");
+	}
+	if (typeof clientIp !== "string") {
+		throw new KvmError("bmc-http", "/api/kvm/token answered without client_ip");
+	}
+	return { origin: url.origin, sessionId, csrfToken, kvmToken: token, clientIp };
+}
+
+function expired(why: string): KvmError {
+	return new KvmError(
+		"viewer-expired",
+		`viewer URL expired or already used: ${why}. Request a new viewer URL.`,
+	);
+}
+
+function isRedirect(status: number): boolean {
+	return status >= 300 && status < 400;
+}
+
+function nonEmpty(value: string | null): string | null {
+	return value ? value : null;
+}
+
+// Cookie values are base64/hex-ish tokens; anything else is not a session id.
+const COOKIE_VALUE = "([A-Za-z0-9._~+/=-]+)";
+const SET_COOKIE_SESSION = new RegExp(`(?:^|[;,\\s])QSESSIONID=${COOKIE_VALUE}`);
+const SCRIPT_SESSION = new RegExp(`QSESSIONID=${COOKIE_VALUE}`);
+// `sessionStorage.setItem("garc", "…")`, `garc = "…"`, `"garc": "…"`.
+const SCRIPT_GARC = /garc["']?\s*[,:=]\s*["']([^"'\s]+)["']/;
+
+function sessionFromSetCookie(headers: Headers): string | null {
+	for (const line of headers.getSetCookie()) {
+		const match = SET_COOKIE_SESSION.exec(line);
+		if (match) return match[1];
+	}
+	return null;
+}
+
+function sessionFromScript(page: string): string | null {
+	return SCRIPT_SESSION.exec(page)?.[1] ?? null;
+}
+
+function csrfFromScript(page: string): string | null {
+	return SCRIPT_GARC.exec(page)?.[1] ?? null;
+}
+
+/** Reads a body as text, refusing more than `limit` bytes. */
+async function readCapped(response: Response, limit: number, what: string): Promise<string> {
+	if (!response.body) return "";
+	const reader = response.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		total += value.length;
+		if (total > limit) {
+			await reader.cancel();
+			throw new KvmError("bmc-http", `${what} is larger than ${limit} bytes`);
+		}
+		chunks.push(value);
+	}
+	const all = new Uint8Array(total);
+	let at = 0;
+	for (const c of chunks) {
+		all.set(c, at);
+		at += c.length;
+	}
+	return new TextDecoder().decode(all);
+}
+
+/** GETs with a deadline each, never following redirects, mapping failures to KvmError. */
+class BmcHttp {
+	readonly secrets: string[];
+	readonly #options: OpenBmcSessionOptions;
+
+	constructor(options: OpenBmcSessionOptions, secrets: string[]) {
+		this.#options = options;
+		this.secrets = secrets.filter((s) => s.length > 1);
+	}
+
+	async get(what: string, url: string, headers: Record<string, string>): Promise<Response> {
+		const limit = deadline(this.#options.requestTimeoutMs ?? 10_000, this.#options.signal);
+		try {
+			return await this.#options.fetch(url, { headers, redirect: "manual", signal: limit.signal });
+		} catch (error) {
+			if (limit.signal.aborted) throw limit.failure(`GET ${what}`);
+			throw fetchFailure(what, error, this.secrets);
+		}
+	}
+}
+
+/** A fetch that threw (not an HTTP status): TLS trust, or the BMC out of reach. Secrets are scrubbed. */
+export function fetchFailure(what: string, error: unknown, secrets: readonly string[]): KvmError {
+	let detail = error instanceof Error ? error.message : String(error);
+	for (const secret of secrets) detail = detail.split(secret).join("…");
+	if (/certificate|\btls\b|\bssl\b/i.test(detail)) {
+		return new KvmError(
+			"bmc-certificate",
+			`GET ${what}: the BMC's TLS certificate is not trusted by Cloudflare Workers ` +
+				`(BMCs usually present self-signed certificates, and Workers cannot skip verification): ${detail}`,
+		);
+	}
+	return new KvmError("bmc-unreachable", `GET ${what}: could not reach the BMC: ${detail}`);
+}

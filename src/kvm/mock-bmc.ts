@@ -1,0 +1,356 @@
+/**
+ * A stand-in AMI MegaRAC BMC: its web session endpoints and its IVTP KVM
+ * WebSocket, as one web-standard handler. Pass `mock.fetch` wherever a fetch
+ * is injected (tests, the demo), or serve it from a Worker.
+ *
+ * It checks what a real BMC checks (session cookie, CSRF header, single-use
+ * viewer URL and KVM token), streams frames from a pluggable source cut into
+ * fragments and then into WebSocket messages at awkward offsets, and can
+ * misbehave on demand.
+ */
+
+import type { FetchLike } from "./bmc-session.ts";
+import type { VideoFrameHeader } from "./frame-header.ts";
+import { encodeFrameHeader } from "./frame-header.ts";
+import {
+	concatPackets,
+	decodeValidatePayload,
+	encodeIvtp,
+	IvtpFramer,
+	IvtpType,
+	PowerStatus,
+	ValidationResult,
+} from "./ivtp.ts";
+
+export interface MockFrame {
+	header: Omit<VideoFrameHeader, "compressSize" | "rc4"> & { rc4?: boolean };
+	stream: Uint8Array;
+}
+
+/**
+ * Frames to send. `update` is false for the frame answering GET_FULL_SCREEN
+ * and true for the skip-coded updates that follow it.
+ */
+export type MockFrameSource = (request: { index: number; update: boolean }) => MockFrame;
+
+export type MockMisbehaviour =
+	/** Answer VALIDATE_VIDEO_SESSION with "invalid session" whatever the token. */
+	| "reject-validation"
+	/** Send half of the frame, then close the socket. */
+	| "close-mid-frame"
+	/** Send half of the frame, then nothing. */
+	| "stall"
+	/** Send random bytes instead of the frame. */
+	| "garbage"
+	/** Send PAINT_BLANK_SCREEN instead of the frame (host on, no video signal). */
+	| "blank-screen";
+
+export interface MockBmcOptions {
+	frames: MockFrameSource;
+	/** Origin used in the viewer URLs it hands out (default https://bmc.mock). */
+	origin?: string;
+	power?: "on" | "off";
+	/** Skip-coded frames sent after each full frame while video runs (default 0). */
+	updatesPerRequest?: number;
+	/** Stream bytes per VIDEO_PACKETS fragment (default 16 KiB). */
+	fragmentSize?: number;
+	/**
+	 * WebSocket message boundaries: one packet per message, pseudo-random cuts
+	 * through and across packets, or one byte per message (default "packet").
+	 */
+	split?: "packet" | "awkward" | "drip";
+	/**
+	 * Where the viewer page puts the session id: a Set-Cookie header (the URL's
+	 * token parameter then differs from it), the URL's token parameter itself,
+	 * or only the page's script (URL without a token parameter).
+	 */
+	sessionIn?: "set-cookie" | "url" | "script";
+	misbehave?: MockMisbehaviour;
+	/** Seed for the awkward cuts and garbage. */
+	seed?: number;
+}
+
+export interface MockKvmConnection {
+	/** Packet types received from the client, in order. */
+	readonly received: number[];
+	/** Settles when the socket closes; `byClient` unless the mock closed it. */
+	readonly closed: Promise<{ code: number; byClient: boolean }>;
+	readonly isClosed: boolean;
+}
+
+export interface MockBmc {
+	fetch: FetchLike;
+	/** A fresh single-use viewer URL, like the one the OVH API hands out. */
+	viewerUrl(origin?: string): string;
+	readonly connections: readonly MockKvmConnection[];
+	/** Forgets every web session, as a BMC does when they time out. */
+	expireSessions(): void;
+}
+
+/** The client address /api/kvm/token reports (TEST-NET-3). */
+export const MOCK_CLIENT_IP = "203.0.113.7";
+
+interface Session {
+	csrf: string;
+}
+
+export function createMockBmc(options: MockBmcOptions): MockBmc {
+	const origin = options.origin ?? "https://bmc.mock";
+	const sessionIn = options.sessionIn ?? "set-cookie";
+	const viewerTickets = new Map<string, boolean>();
+	const sessions = new Map<string, Session>();
+	const kvmTokens = new Map<string, { session: string; used: boolean }>();
+	const connections: MockConnection[] = [];
+	const random = prng(options.seed ?? 1);
+
+	const sessionOf = (request: Request): string | null => {
+		const match = /(?:^|;\s*)QSESSIONID=([^;]+)/.exec(request.headers.get("Cookie") ?? "");
+		return match && sessions.has(match[1]) ? match[1] : null;
+	};
+
+	const viewerPage = (ticket: string): Response => {
+		if (viewerTickets.get(ticket) !== false) {
+			return new Response(null, { status: 302, headers: { Location: "/#login" } });
+		}
+		viewerTickets.set(ticket, true);
+		const sessionId = sessionIn === "url" ? ticket : randomToken(random);
+		const csrf = randomToken(random);
+		sessions.set(sessionId, { csrf });
+		const cookieScript =
+			sessionIn === "script"
+				? `document.cookie = "QSESSIONID=${sessionId}; path=/";`
+				: `document.cookie = "QSESSIONID=" + new URLSearchParams(location.search).get("token");`;
+		const headers = new Headers({ "Content-Type": "text/html" });
+		if (sessionIn === "set-cookie") {
+			headers.append("Set-Cookie", `lang=en; Path=/`);
+			headers.append("Set-Cookie", `QSESSIONID=${sessionId}; Path=/; Secure; HttpOnly`);
+		}
+		const page = `<!DOCTYPE html><html><head><script>
+${sessionIn === "set-cookie" ? "" : cookieScript}
+sessionStorage.setItem("garc", "${csrf}");
+location.href = "/viewer.html";
+</script></head><body></body></html>`;
+		return new Response(page, { headers });
+	};
+
+	const handle = async (request: Request): Promise<Response> => {
+		const url = new URL(request.url);
+		const path = url.pathname;
+		if (path === "/viewer") return viewerPage(url.searchParams.get("token") ?? "");
+		if (path.startsWith("/viewer/")) return viewerPage(path.slice("/viewer/".length));
+		if (path === "/viewer.html") {
+			return sessionOf(request)
+				? new Response("<html><body>KVM</body></html>", {
+						headers: { "Content-Type": "text/html" },
+					})
+				: new Response(null, { status: 302, headers: { Location: "/" } });
+		}
+		if (path === "/api/kvm/token") {
+			const session = sessionOf(request);
+			if (session === null || request.headers.get("X-CSRFTOKEN") !== sessions.get(session)?.csrf) {
+				return Response.json({ code: 15000, error: "Invalid Authentication" }, { status: 401 });
+			}
+			const token = randomToken(random);
+			kvmTokens.set(token, { session, used: false });
+			return Response.json({ client_ip: MOCK_CLIENT_IP, token, session: randomToken(random) });
+		}
+		if (path === "/kvm") {
+			if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+				return new Response("expected a WebSocket upgrade", { status: 426 });
+			}
+			const session = sessionOf(request);
+			if (session === null) return new Response("Unauthorized", { status: 401 });
+			const pair = new WebSocketPair();
+			const [client, server] = [pair[0], pair[1]];
+			server.accept();
+			const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "").split(/\s*,\s*/);
+			const connection = new MockConnection(server, session, options, kvmTokens, random);
+			connections.push(connection);
+			connection.start();
+			const headers = new Headers();
+			if (offered.includes("binary")) headers.set("Sec-WebSocket-Protocol", "binary");
+			return new Response(null, { status: 101, webSocket: client, headers });
+		}
+		return new Response("Not Found", { status: 404 });
+	};
+
+	return {
+		fetch: (input, init) => handle(new Request(input, init)),
+		viewerUrl(at = origin) {
+			const ticket = randomToken(random);
+			viewerTickets.set(ticket, false);
+			return sessionIn === "script" ? `${at}/viewer/${ticket}` : `${at}/viewer?token=${ticket}`;
+		},
+		connections,
+		expireSessions: () => sessions.clear(),
+	};
+}
+
+class MockConnection implements MockKvmConnection {
+	readonly received: number[] = [];
+	readonly closed: Promise<{ code: number; byClient: boolean }>;
+	isClosed = false;
+	readonly #ws: WebSocket;
+	readonly #session: string;
+	readonly #options: MockBmcOptions;
+	readonly #kvmTokens: Map<string, { session: string; used: boolean }>;
+	readonly #random: () => number;
+	readonly #framer = new IvtpFramer();
+	#validated = false;
+	#frameIndex = 0;
+	#closedByMock = false;
+
+	constructor(
+		ws: WebSocket,
+		session: string,
+		options: MockBmcOptions,
+		kvmTokens: Map<string, { session: string; used: boolean }>,
+		random: () => number,
+	) {
+		this.#ws = ws;
+		this.#session = session;
+		this.#options = options;
+		this.#kvmTokens = kvmTokens;
+		this.#random = random;
+		this.closed = new Promise((resolve) => {
+			ws.addEventListener("close", (e) => {
+				this.isClosed = true;
+				try {
+					ws.close(e.code === 1005 ? 1000 : e.code, "bye");
+				} catch {
+					// Already closed from this side.
+				}
+				resolve({ code: e.code, byClient: !this.#closedByMock });
+			});
+		});
+		ws.addEventListener("message", (e) => {
+			const data = e.data;
+			if (typeof data === "string") return;
+			for (const packet of this.#framer.push(new Uint8Array(data))) {
+				this.received.push(packet.type);
+				this.#onPacket(packet.type, packet.payload);
+			}
+		});
+	}
+
+	start(): void {
+		this.#send([encodeIvtp(IvtpType.CONNECTION_ALLOWED)]);
+	}
+
+	#onPacket(type: number, payload: Uint8Array): void {
+		const power = this.#options.power === "off" ? PowerStatus.OFF : PowerStatus.ON;
+		switch (type) {
+			case IvtpType.VALIDATE_VIDEO_SESSION: {
+				const { token } = decodeValidatePayload(payload);
+				const issued = this.#kvmTokens.get(token);
+				const valid =
+					this.#options.misbehave !== "reject-validation" &&
+					issued !== undefined &&
+					issued.session === this.#session &&
+					!issued.used;
+				if (issued) issued.used = true;
+				this.#validated = valid;
+				const result = valid ? ValidationResult.VALID : ValidationResult.INVALID_SESSION;
+				const reply = [encodeIvtp(IvtpType.VALIDATED_VIDEO_SESSION, 0, Uint8Array.of(result, 1))];
+				if (valid) reply.push(encodeIvtp(IvtpType.POWER_STATUS, power));
+				this.#send(reply);
+				return;
+			}
+			case IvtpType.POWER_STATUS:
+				if (this.#validated) this.#send([encodeIvtp(IvtpType.POWER_STATUS, power)]);
+				return;
+			case IvtpType.GET_FULL_SCREEN:
+				if (!this.#validated) return;
+				if (power === PowerStatus.OFF || this.#options.misbehave === "blank-screen") {
+					this.#send([encodeIvtp(IvtpType.PAINT_BLANK_SCREEN)]);
+					return;
+				}
+				this.#sendFrames();
+		}
+	}
+
+	#sendFrames(): void {
+		const packets: Uint8Array[] = [];
+		const updates = this.#options.updatesPerRequest ?? 0;
+		for (let i = 0; i <= updates; i++) {
+			const frame = this.#options.frames({ index: this.#frameIndex, update: i > 0 });
+			packets.push(...this.#fragments(frame, this.#frameIndex++));
+		}
+		const bytes = concatPackets(packets);
+		switch (this.#options.misbehave) {
+			case "garbage": {
+				const junk = new Uint8Array(256);
+				for (let i = 0; i < junk.length; i++) junk[i] = Math.floor(this.#random() * 256);
+				this.#send([junk]);
+				return;
+			}
+			case "close-mid-frame":
+				this.#send([bytes.subarray(0, bytes.length >> 1)]);
+				this.#closedByMock = true;
+				this.#ws.close(1011, "video engine reset");
+				return;
+			case "stall":
+				this.#send([bytes.subarray(0, bytes.length >> 1)]);
+				return;
+			default:
+				this.#send([bytes]);
+		}
+	}
+
+	#fragments(frame: MockFrame, frameNumber: number): Uint8Array[] {
+		const header = encodeFrameHeader(
+			{ ...frame.header, compressSize: frame.stream.length, rc4: frame.header.rc4 ?? false },
+			frameNumber,
+		);
+		const size = this.#options.fragmentSize ?? 16 * 1024;
+		const out: Uint8Array[] = [];
+		for (let at = 0, n = 0; at < frame.stream.length; at += size, n++) {
+			const data = frame.stream.subarray(at, at + size);
+			const prefix = n === 0 ? 2 + header.length : 2;
+			const payload = new Uint8Array(prefix + data.length);
+			new DataView(payload.buffer).setUint16(0, n, true);
+			if (n === 0) payload.set(header, 2);
+			payload.set(data, prefix);
+			out.push(encodeIvtp(IvtpType.VIDEO_PACKETS, 0, payload));
+		}
+		return out;
+	}
+
+	/** Sends packets with this mock's message boundaries. */
+	#send(packets: Uint8Array[]): void {
+		if (this.isClosed) return;
+		const split = this.#options.split ?? "packet";
+		if (split === "packet") {
+			for (const p of packets) this.#ws.send(p);
+			return;
+		}
+		const bytes = concatPackets(packets);
+		for (let at = 0; at < bytes.length; ) {
+			const r = this.#random();
+			// Awkward: a fifth of cuts land within a few bytes (inside headers), the rest anywhere.
+			const size =
+				split === "drip" ? 1 : r < 0.2 ? 1 + Math.floor(r * 40) : 1 + Math.floor(r * 6000);
+			this.#ws.send(bytes.slice(at, at + size));
+			at += size;
+		}
+	}
+}
+
+/** Deterministic xorshift32 in [0, 1). */
+function prng(seed: number): () => number {
+	let x = seed >>> 0 || 1;
+	return () => {
+		x ^= x << 13;
+		x >>>= 0;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		x >>>= 0;
+		return x / 0x1_0000_0000;
+	};
+}
+
+function randomToken(random: () => number): string {
+	let s = "";
+	for (let i = 0; i < 32; i++) s += Math.floor(random() * 16).toString(16);
+	return s;
+}
