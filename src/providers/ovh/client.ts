@@ -4,9 +4,9 @@
  * exchange and a bounded retry on 429 / 5xx. Transport and clocks are injected.
  */
 
-import { LimitError, ProtocolError } from "../../errors.ts";
+import { ConfigError, LimitError, ProtocolError } from "../../errors.ts";
 import { ovhEndpointUrl } from "./endpoints.ts";
-import { OvhApiError, OvhConfigError, OvhUnreachableError } from "./errors.ts";
+import { OvhApiError, OvhUnreachableError } from "./errors.ts";
 
 export interface OvhCredentials {
 	applicationKey: string;
@@ -262,7 +262,7 @@ const HEX = "0123456789abcdef";
 
 function requireSetting(value: string, name: string): void {
 	if (typeof value !== "string" || value.trim() === "") {
-		throw new OvhConfigError(`${name} is not set; create OVH API keys and set it`);
+		throw new ConfigError(`${name} is not set; create OVH API keys and set it`);
 	}
 }
 

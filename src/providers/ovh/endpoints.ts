@@ -1,4 +1,4 @@
-import { OvhConfigError } from "./errors.ts";
+import { ConfigError } from "../../errors.ts";
 
 /** OVHcloud API roots, keyed by the names python-ovh / node-ovh use and their short forms. */
 const ENDPOINTS: Readonly<Record<string, string>> = {
@@ -17,7 +17,7 @@ export function ovhEndpointUrl(name: string): string {
 	const key = name.trim().toLowerCase();
 	const url = Object.hasOwn(ENDPOINTS, key) ? ENDPOINTS[key] : undefined;
 	if (url === undefined) {
-		throw new OvhConfigError(
+		throw new ConfigError(
 			`OVH_ENDPOINT "${name}" is not an OVH API endpoint; use one of ${OVH_ENDPOINT_NAMES.join(", ")}`,
 		);
 	}

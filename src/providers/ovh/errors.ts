@@ -1,15 +1,14 @@
 /**
- * What the OVH client throws. Every message names the call and what to do,
- * and none ever contains the application secret or the consumer key.
+ * What the OVH client throws besides ConfigError (a bad setting or argument),
+ * ProtocolError (an answer of the wrong shape) and LimitError. Every message
+ * names the call, and none ever contains the application secret or the
+ * consumer key.
  */
 
-export class OvhError extends Error {
-	override name = "OvhError";
-}
+import { UserFacingError } from "../../errors.ts";
 
-/** A missing or malformed OVH setting (endpoint, keys, IPMI_ALLOWED_IP). */
-export class OvhConfigError extends OvhError {
-	override name = "OvhConfigError";
+export class OvhError extends UserFacingError {
+	override name = "OvhError";
 }
 
 /** OVH answered with an HTTP error; `message` carries OVH's own explanation. */

@@ -4,9 +4,10 @@
  * as a task), wait for that task, then read the access value.
  */
 
-import { ProtocolError } from "../../errors.ts";
+import { ConfigError, ProtocolError } from "../../errors.ts";
+import type { Progress } from "../types.ts";
 import type { OvhClient } from "./client.ts";
-import { OvhConfigError, OvhIpmiUnavailableError, OvhTaskError } from "./errors.ts";
+import { OvhIpmiUnavailableError, OvhTaskError } from "./errors.ts";
 import { asObject, optionalString } from "./shape.ts";
 
 /** Minutes an access stays valid (dedicated.server.CacheTTLEnum). */
@@ -23,18 +24,12 @@ const FAILED_STATUSES = new Set(["cancelled", "customerError", "ovhError"]);
 const FIRST_POLL_DELAY_MS = 1000;
 const MAX_POLL_DELAY_MS = 5000;
 
-export interface OvhProgress {
-	message: string;
-	/** Grows by one with every report, as MCP progress must. */
-	progress: number;
-	total?: number;
-}
-
 export interface KvmViewerOptions {
 	/** The IPv4 address OVH lets open this session; see resolveIpToAllow. */
 	ipToAllow: string;
 	ttl?: IpmiAccessTtl;
-	onProgress?: (progress: OvhProgress) => void;
+	/** Called at each step and task poll; `progress` counts up by one, as MCP progress must. */
+	onProgress?: (progress: Progress) => void;
 	signal?: AbortSignal;
 	/** Budget of the whole flow by the client's clock, task polling included. */
 	deadlineMs?: number;
@@ -60,10 +55,10 @@ export async function requestKvmViewerUrl(
 ): Promise<KvmViewerUrl> {
 	const { ipToAllow, ttl = 15, onProgress, signal, deadlineMs = 120_000 } = options;
 	if (!ACCESS_TTLS.includes(ttl)) {
-		throw new OvhConfigError(`IPMI access ttl must be 1, 3, 5, 10 or 15 minutes, got ${ttl}`);
+		throw new ConfigError(`IPMI access ttl must be 1, 3, 5, 10 or 15 minutes, got ${ttl}`);
 	}
 	if (!isIpv4(ipToAllow)) {
-		throw new OvhConfigError(`ipToAllow must be an IPv4 address, got "${ipToAllow}"`);
+		throw new ConfigError(`ipToAllow must be an IPv4 address, got "${ipToAllow}"`);
 	}
 	const deadline = client.now() + deadlineMs;
 	let step = 0;
@@ -133,7 +128,7 @@ export async function resolveIpToAllow(
 	const explicit = configured?.trim();
 	if (explicit) {
 		if (!isIpv4(explicit)) {
-			throw new OvhConfigError(
+			throw new ConfigError(
 				`IPMI_ALLOWED_IP must be an IPv4 address such as 203.0.113.7 (OVH limits IPMI sessions to one IPv4 address), got "${explicit}"`,
 			);
 		}
@@ -147,7 +142,7 @@ export async function resolveIpToAllow(
 	const ip = optionalString(seen, "ip", what);
 	if (ip === null) throw new ProtocolError(`${what} did not say which IP it sees`);
 	if (!isIpv4(ip)) {
-		throw new OvhConfigError(
+		throw new ConfigError(
 			`OVH sees this Worker calling from ${ip}, but OVH limits IPMI sessions to one IPv4 address; set IPMI_ALLOWED_IP`,
 		);
 	}
