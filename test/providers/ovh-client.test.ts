@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, ProtocolError } from "../../src/errors.ts";
+import { ConfigError, ProtocolError, UserFacingError } from "../../src/errors.ts";
 import {
 	OvhApiError,
 	OvhClient,
@@ -125,6 +125,7 @@ describe("signed requests", () => {
 		});
 		const error = await failure(client.get("/dedicated/server"));
 		expect(error).toBeInstanceOf(OvhApiError);
+		expect(error).toBeInstanceOf(UserFacingError);
 		expect(error).toMatchObject({
 			status: 400,
 			errorCode: "INVALID_SIGNATURE",
