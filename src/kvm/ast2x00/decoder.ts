@@ -10,7 +10,7 @@ import {
 	RGB_LIMIT_ZERO,
 	Y_TO_RGB,
 } from "./colour.ts";
-import { idct8x8, scaledQuant } from "./idct.ts";
+import { dcSample, idct8x8, scaledQuant } from "./idct.ts";
 import {
 	AC_CHROMA,
 	AC_LUMA,
@@ -40,8 +40,45 @@ export interface Ast2x00FrameHeader {
 	mapping: number;
 }
 
-const DC_TABLES: readonly HuffmanTable[] = [huffmanTable(DC_LUMA), huffmanTable(DC_CHROMA)];
-const AC_TABLES: readonly HuffmanTable[] = [huffmanTable(AC_LUMA), huffmanTable(AC_CHROMA)];
+/** Throws unless the header describes a frame this codec can carry within the size limit. */
+export function checkHeader(h: Ast2x00FrameHeader, maxWidth: number, maxHeight: number): void {
+	for (const [name, v] of [
+		["width", h.width],
+		["height", h.height],
+	] as const) {
+		if (!Number.isInteger(v) || v < 1) throw new ProtocolError(`ASPEED header: bad ${name} ${v}`);
+	}
+	if (h.width > maxWidth || h.height > maxHeight) {
+		throw new LimitError(
+			`ASPEED frame ${h.width}x${h.height} exceeds the ${maxWidth}x${maxHeight} limit`,
+		);
+	}
+	// Positions are 8-bit block indices.
+	const size = h.mode420 ? 16 : 8;
+	if (h.width > 256 * size || h.height > 256 * size) {
+		throw new ProtocolError(
+			`ASPEED header: ${h.width}x${h.height} too large for 8-bit block positions`,
+		);
+	}
+	if (h.mapping !== 0 && h.mapping !== 1) {
+		throw new ProtocolError(`ASPEED header: bad JPEGYUVTableMapping ${h.mapping}`);
+	}
+	// Chroma borrowing luma tables (mapping 1) only has selectors 0..7.
+	const selectors = h.mapping === 1 ? ADVANCE_SELECTOR_COUNT : SELECTOR_COUNT;
+	if (!Number.isInteger(h.selector) || h.selector < 0 || h.selector >= selectors) {
+		throw new ProtocolError(`ASPEED header: bad JPEGTableSelector ${h.selector}`);
+	}
+	if (
+		!Number.isInteger(h.advanceSelector) ||
+		h.advanceSelector < 0 ||
+		h.advanceSelector >= ADVANCE_SELECTOR_COUNT
+	) {
+		throw new ProtocolError(`ASPEED header: bad AdvanceTableSelector ${h.advanceSelector}`);
+	}
+}
+
+export const DC_TABLES: readonly HuffmanTable[] = [huffmanTable(DC_LUMA), huffmanTable(DC_CHROMA)];
+export const AC_TABLES: readonly HuffmanTable[] = [huffmanTable(AC_LUMA), huffmanTable(AC_CHROMA)];
 
 /** Quantisation table slots: luma, chroma, then the advance (LOW_JPEG / pass-2) pair. */
 const QUANT_NORMAL = 0;
@@ -61,14 +98,16 @@ export class Ast2x00Decoder {
 	private readonly maxWidth: number;
 	private readonly maxHeight: number;
 	private fb: Framebuffer | null = null;
-	/** Y,Cb,Cr of every pixel, kept (4:4:4 only) for pass-2 refinement blocks. */
-	private yuv = new Uint8Array(0);
+	/** The framebuffer's pixels as 32-bit words. */
+	private pixels = new Uint32Array(0);
+	/** Y | Cb << 8 | Cr << 16 of every pixel, kept (4:4:4 only) for pass-2 refinement blocks. */
+	private yuv = new Uint32Array(0);
 	private readonly reader = new BitReader();
 	private readonly coef = new Int32Array(384);
 	private readonly tile = new Uint8Array(384);
 	private readonly work = new Int32Array(64);
 	private readonly dcPred = new Int32Array(3);
-	private readonly quant: Float64Array[] = [];
+	private readonly quant: Int32Array[] = [];
 	private quantKey = "";
 	private readonly vqColour = new Int32Array(4);
 	private readonly vqSlot = new Uint8Array(4);
@@ -80,11 +119,13 @@ export class Ast2x00Decoder {
 
 	/** Decodes one compressed frame into the persistent framebuffer and returns it. A size change reallocates (and clears). */
 	decode(header: Ast2x00FrameHeader, stream: Uint8Array): Framebuffer {
-		this.check(header);
+		checkHeader(header, this.maxWidth, this.maxHeight);
 		const fb = this.framebuffer(header);
 		this.loadQuant(header);
 		const r = this.reader;
 		r.reset(stream);
+		// A frame that failed mid-unit may have left coefficients behind.
+		this.coef.fill(0);
 		this.dcPred.fill(0);
 		for (let i = 0; i < 4; i++) {
 			this.vqColour[i] = VQ_INITIAL_COLOURS[i];
@@ -149,52 +190,17 @@ export class Ast2x00Decoder {
 		}
 	}
 
-	private check(h: Ast2x00FrameHeader): void {
-		for (const [name, v] of [
-			["width", h.width],
-			["height", h.height],
-		] as const) {
-			if (!Number.isInteger(v) || v < 1) throw new ProtocolError(`ASPEED header: bad ${name} ${v}`);
-		}
-		if (h.width > this.maxWidth || h.height > this.maxHeight) {
-			throw new LimitError(
-				`ASPEED frame ${h.width}x${h.height} exceeds the ${this.maxWidth}x${this.maxHeight} limit`,
-			);
-		}
-		// Positions are 8-bit block indices.
-		const size = h.mode420 ? 16 : 8;
-		if (h.width > 256 * size || h.height > 256 * size) {
-			throw new ProtocolError(
-				`ASPEED header: ${h.width}x${h.height} too large for 8-bit block positions`,
-			);
-		}
-		if (h.mapping !== 0 && h.mapping !== 1) {
-			throw new ProtocolError(`ASPEED header: bad JPEGYUVTableMapping ${h.mapping}`);
-		}
-		// Chroma borrowing luma tables (mapping 1) only has selectors 0..7.
-		const selectors = h.mapping === 1 ? ADVANCE_SELECTOR_COUNT : SELECTOR_COUNT;
-		if (!Number.isInteger(h.selector) || h.selector < 0 || h.selector >= selectors) {
-			throw new ProtocolError(`ASPEED header: bad JPEGTableSelector ${h.selector}`);
-		}
-		if (
-			!Number.isInteger(h.advanceSelector) ||
-			h.advanceSelector < 0 ||
-			h.advanceSelector >= ADVANCE_SELECTOR_COUNT
-		) {
-			throw new ProtocolError(`ASPEED header: bad AdvanceTableSelector ${h.advanceSelector}`);
-		}
-	}
-
 	private framebuffer(h: Ast2x00FrameHeader): Framebuffer {
 		const fb = this.fb;
 		if (fb !== null && fb.width === h.width && fb.height === h.height) {
-			if (!h.mode420 && this.yuv.length === 0) this.yuv = new Uint8Array(h.width * h.height * 3);
+			if (!h.mode420 && this.yuv.length === 0) this.yuv = new Uint32Array(h.width * h.height);
 			return fb;
 		}
 		const rgba = new Uint8Array(h.width * h.height * 4);
 		for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
 		this.fb = { width: h.width, height: h.height, rgba };
-		this.yuv = h.mode420 ? new Uint8Array(0) : new Uint8Array(h.width * h.height * 3);
+		this.pixels = new Uint32Array(rgba.buffer);
+		this.yuv = new Uint32Array(h.mode420 ? 0 : h.width * h.height);
 		return this.fb;
 	}
 
@@ -209,8 +215,11 @@ export class Ast2x00Decoder {
 		this.quantKey = key;
 	}
 
-	/** Huffman-decodes one 8x8 unit of component c (0 Y, 1 Cb, 2 Cr) into coef[at..]. */
-	private unit(c: number, at: number): void {
+	/**
+	 * Huffman-decodes one 8x8 unit of component c (0 Y, 1 Cb, 2 Cr) into
+	 * coef[at..] (which must be zero). Returns whether any AC coefficient was coded.
+	 */
+	private unit(c: number, at: number): boolean {
 		const r = this.reader;
 		const coef = this.coef;
 		const table = c === 0 ? 0 : 1;
@@ -218,7 +227,8 @@ export class Ast2x00Decoder {
 		if (dcSize !== 0) this.dcPred[c] += r.signed(dcSize);
 		coef[at] = this.dcPred[c];
 		const ac = AC_TABLES[table];
-		for (let k = 1; k < 64; ) {
+		let k = 1;
+		while (k < 64) {
 			const s = r.symbol(ac);
 			const size = s & 15;
 			if (size === 0) {
@@ -230,41 +240,49 @@ export class Ast2x00Decoder {
 			coef[at + SCAN_TO_NATURAL[k]] = r.signed(size);
 			k++;
 		}
+		return k > 1;
+	}
+
+	/** Decodes unit u of the tile (Huffman + IDCT) into tile[u * 64..]. */
+	private transformUnit(c: number, u: number, quant: Int32Array): void {
+		const at = u * 64;
+		if (this.unit(c, at)) {
+			idct8x8(this.coef, at, quant, this.work, this.tile);
+			this.coef.fill(0, at, at + 64);
+		} else {
+			// Flat unit: the IDCT would give every sample the same value.
+			this.tile.fill(dcSample(this.coef[at], quant), at, at + 64);
+			this.coef[at] = 0;
+		}
 	}
 
 	private jpeg(fb: Framebuffer, x: number, y: number, mode420: boolean, q: number): void {
-		const coef = this.coef;
-		const tile = this.tile;
 		const units = mode420 ? 6 : 3;
-		coef.fill(0, 0, units * 64);
-		for (let u = 0; u < units; u++) this.unit(u < units - 2 ? 0 : u - units + 3, u * 64);
-		const qLuma = this.quant[q];
-		const qChroma = this.quant[q + 1];
-		for (let u = 0; u < units; u++) {
-			idct8x8(coef, u * 64, u < units - 2 ? qLuma : qChroma, this.work, tile);
-		}
+		const luma = units - 2;
+		for (let u = 0; u < luma; u++) this.transformUnit(0, u, this.quant[q]);
+		this.transformUnit(1, luma, this.quant[q + 1]);
+		this.transformUnit(2, luma + 1, this.quant[q + 1]);
 		if (mode420) this.put420(fb, x, y);
 		else this.put444(fb, x, y);
 	}
 
 	/** Refinement of an earlier 4:4:4 block: the decoded block is a signed delta (biased by 128) on the kept Y,Cb,Cr. */
 	private pass2(fb: Framebuffer, x: number, y: number): void {
-		const coef = this.coef;
 		const tile = this.tile;
-		coef.fill(0, 0, 192);
-		for (let u = 0; u < 3; u++) this.unit(u, u * 64);
-		for (let u = 0; u < 3; u++) {
-			idct8x8(coef, u * 64, this.quant[QUANT_ADVANCE + (u === 0 ? 0 : 1)], this.work, tile);
-		}
+		for (let u = 0; u < 3; u++)
+			this.transformUnit(u, u, this.quant[QUANT_ADVANCE + (u === 0 ? 0 : 1)]);
 		const yuv = this.yuv;
-		const { x0, y0, w, h } = clip(fb, x, y, 8);
+		const x0 = x * 8;
+		const y0 = y * 8;
+		const w = Math.min(8, fb.width - x0);
+		const h = Math.min(8, fb.height - y0);
 		for (let j = 0; j < h; j++) {
 			for (let i = 0; i < w; i++) {
 				const m = j * 8 + i;
-				const p = ((y0 + j) * fb.width + x0 + i) * 3;
-				tile[m] = clampByte(yuv[p] + tile[m] - 128);
-				tile[m + 64] = clampByte(yuv[p + 1] + tile[m + 64] - 128);
-				tile[m + 128] = clampByte(yuv[p + 2] + tile[m + 128] - 128);
+				const kept = yuv[(y0 + j) * fb.width + x0 + i];
+				tile[m] = clampByte((kept & 255) + tile[m] - 128);
+				tile[m + 64] = clampByte(((kept >> 8) & 255) + tile[m + 64] - 128);
+				tile[m + 128] = clampByte(((kept >> 16) & 255) + tile[m + 128] - 128);
 			}
 		}
 		this.put444(fb, x, y);
@@ -304,24 +322,21 @@ export class Ast2x00Decoder {
 	/** Converts the 4:4:4 tile (Y, Cb, Cr planes of 64) into block (x, y). */
 	private put444(fb: Framebuffer, x: number, y: number): void {
 		const tile = this.tile;
-		const rgba = fb.rgba;
+		const pixels = this.pixels;
 		const yuv = this.yuv;
-		const { x0, y0, w, h } = clip(fb, x, y, 8);
+		const width = fb.width;
+		const x0 = x * 8;
+		const y0 = y * 8;
+		const w = Math.min(8, width - x0);
+		const h = Math.min(8, fb.height - y0);
 		for (let j = 0; j < h; j++) {
-			let p = (y0 + j) * fb.width + x0;
-			for (let i = 0, m = j * 8; i < w; i++, m++, p++) {
+			let p = (y0 + j) * width + x0;
+			for (let m = j * 8, end = m + w; m < end; m++, p++) {
 				const ly = tile[m];
 				const cb = tile[m + 64];
 				const cr = tile[m + 128];
-				const yy = Y_TO_RGB[ly] + RGB_LIMIT_ZERO;
-				const o = p * 4;
-				rgba[o] = RGB_LIMIT[yy + CR_TO_R[cr]];
-				rgba[o + 1] = RGB_LIMIT[yy + CB_TO_G[cb] + CR_TO_G[cr]];
-				rgba[o + 2] = RGB_LIMIT[yy + CB_TO_B[cb]];
-				const k = p * 3;
-				yuv[k] = ly;
-				yuv[k + 1] = cb;
-				yuv[k + 2] = cr;
+				pixels[p] = rgbaWord(ly, cb, cr);
+				yuv[p] = ly | (cb << 8) | (cr << 16);
 			}
 		}
 	}
@@ -329,31 +344,35 @@ export class Ast2x00Decoder {
 	/** Converts the 4:2:0 tile (four Y blocks TL, TR, BL, BR, then Cb, Cr) into macroblock (x, y). */
 	private put420(fb: Framebuffer, x: number, y: number): void {
 		const tile = this.tile;
-		const rgba = fb.rgba;
-		const { x0, y0, w, h } = clip(fb, x, y, 16);
+		const pixels = this.pixels;
+		const width = fb.width;
+		const x0 = x * 16;
+		const y0 = y * 16;
+		const w = Math.min(16, width - x0);
+		const h = Math.min(16, fb.height - y0);
 		for (let j = 0; j < h; j++) {
-			let p = (y0 + j) * fb.width + x0;
+			let p = (y0 + j) * width + x0;
 			const yRow = (j >> 3) * 128 + (j & 7) * 8;
 			const cRow = 256 + (j >> 1) * 8;
 			for (let i = 0; i < w; i++, p++) {
-				const ly = tile[yRow + (i >> 3) * 64 + (i & 7)];
-				const cb = tile[cRow + (i >> 1)];
-				const cr = tile[cRow + 64 + (i >> 1)];
-				const yy = Y_TO_RGB[ly] + RGB_LIMIT_ZERO;
-				const o = p * 4;
-				rgba[o] = RGB_LIMIT[yy + CR_TO_R[cr]];
-				rgba[o + 1] = RGB_LIMIT[yy + CB_TO_G[cb] + CR_TO_G[cr]];
-				rgba[o + 2] = RGB_LIMIT[yy + CB_TO_B[cb]];
+				const c = cRow + (i >> 1);
+				pixels[p] = rgbaWord(tile[yRow + (i >> 3) * 64 + (i & 7)], tile[c], tile[c + 64]);
 			}
 		}
 	}
 }
 
-/** The visible part of block (x, y) of the given size. */
-function clip(fb: Framebuffer, x: number, y: number, size: number) {
-	const x0 = x * size;
-	const y0 = y * size;
-	return { x0, y0, w: Math.min(size, fb.width - x0), h: Math.min(size, fb.height - y0) };
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** One opaque pixel as the 32-bit word whose bytes in memory are R, G, B, 255. */
+function rgbaWord(ly: number, cb: number, cr: number): number {
+	const yy = Y_TO_RGB[ly] + RGB_LIMIT_ZERO;
+	const r = RGB_LIMIT[yy + CR_TO_R[cr]];
+	const g = RGB_LIMIT[yy + CB_TO_G[cb] + CR_TO_G[cr]];
+	const b = RGB_LIMIT[yy + CB_TO_B[cb]];
+	return LITTLE_ENDIAN
+		? (0xff000000 | (b << 16) | (g << 8) | r) >>> 0
+		: ((r << 24) | (g << 16) | (b << 8) | 0xff) >>> 0;
 }
 
 function clampByte(v: number): number {

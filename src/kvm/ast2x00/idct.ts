@@ -1,6 +1,14 @@
 import { AAN_SCALE } from "./tables.ts";
 
 /**
+ * Dequantised coefficient. The viewer multiplies by `q * 65536` and shifts
+ * back with int32 wrap-around, which keeps the low 16 bits of `c * q`, signed.
+ */
+function dequant(c: number, q: number): number {
+	return (Math.imul(c, q) << 16) >> 16;
+}
+
+/**
  * The viewer's integer AAN IDCT (8-bit fixed-point rotations). Its
  * dequantisation factor is `floor(q * s[row] * s[col])`: the AAN scaling is
  * truncated to an integer (the C reference keeps 16 fraction bits, which
@@ -8,11 +16,11 @@ import { AAN_SCALE } from "./tables.ts";
  */
 
 /** Dequantisation factors in natural order for one base table. */
-export function scaledQuant(base: readonly number[]): Float64Array {
-	const q = new Float64Array(64);
+export function scaledQuant(base: readonly number[]): Int32Array {
+	const q = new Int32Array(64);
 	for (let i = 0; i < 64; i++) {
 		// The viewer truncates the scaled factor to an integer before the 16.16 shift.
-		q[i] = Math.floor(base[i] * AAN_SCALE[i >> 3] * AAN_SCALE[i & 7]) * 65536;
+		q[i] = Math.floor(base[i] * AAN_SCALE[i >> 3] * AAN_SCALE[i & 7]);
 	}
 	return q;
 }
@@ -33,6 +41,11 @@ const C1_847 = 473;
 const C1_082 = 277;
 const C2_613 = 669;
 
+/** The sample every pixel of a block with only a DC coefficient gets: what idct8x8 computes for it. */
+export function dcSample(dc: number, quant: Int32Array): number {
+	return SAMPLE_LIMIT[(384 + (dequant(dc, quant[0]) >> 3)) & 1023];
+}
+
 /**
  * Inverse-transforms the 64 coefficients at coef[at..at+63] (natural order)
  * into 8-bit samples at out[at..at+63]. `work` is 64 ints of scratch.
@@ -40,7 +53,7 @@ const C2_613 = 669;
 export function idct8x8(
 	coef: Int32Array,
 	at: number,
-	quant: Float64Array,
+	quant: Int32Array,
 	work: Int32Array,
 	out: Uint8Array,
 ): void {
@@ -57,18 +70,18 @@ export function idct8x8(
 				coef[i + 56]) ===
 			0
 		) {
-			const dc = (coef[i] * quant[c]) >> 16;
+			const dc = dequant(coef[i], quant[c]);
 			for (let r = 0; r < 64; r += 8) work[c + r] = dc;
 			continue;
 		}
-		const x0 = (coef[i] * quant[c]) >> 16;
-		const x1 = (coef[i + 8] * quant[c + 8]) >> 16;
-		const x2 = (coef[i + 16] * quant[c + 16]) >> 16;
-		const x3 = (coef[i + 24] * quant[c + 24]) >> 16;
-		const x4 = (coef[i + 32] * quant[c + 32]) >> 16;
-		const x5 = (coef[i + 40] * quant[c + 40]) >> 16;
-		const x6 = (coef[i + 48] * quant[c + 48]) >> 16;
-		const x7 = (coef[i + 56] * quant[c + 56]) >> 16;
+		const x0 = dequant(coef[i], quant[c]);
+		const x1 = dequant(coef[i + 8], quant[c + 8]);
+		const x2 = dequant(coef[i + 16], quant[c + 16]);
+		const x3 = dequant(coef[i + 24], quant[c + 24]);
+		const x4 = dequant(coef[i + 32], quant[c + 32]);
+		const x5 = dequant(coef[i + 40], quant[c + 40]);
+		const x6 = dequant(coef[i + 48], quant[c + 48]);
+		const x7 = dequant(coef[i + 56], quant[c + 56]);
 
 		const e0 = x0 + x4;
 		const e1 = x0 - x4;
