@@ -1,0 +1,67 @@
+import { Z_BUF_ERROR, Z_OK, Z_SYNC_FLUSH, ZStream, zlibInflate, zlibInflateInit } from "pako";
+import { ProtocolError } from "../errors.ts";
+
+/**
+ * One zlib stream that lives as long as the connection: ZRLE and Tight send
+ * each rectangle as the next sync-flushed piece of it, and later pieces refer
+ * back to earlier ones. pako's low-level API inflates synchronously into a
+ * buffer we size, so output is bounded before anything is allocated.
+ */
+export class InflateStream {
+	#strm = new ZStream();
+	#out = new Uint8Array(0);
+	readonly #name: string;
+
+	constructor(name: string) {
+		this.#name = name;
+		zlibInflateInit(this.#strm);
+	}
+
+	/** Starts over, as if newly created (Tight's reset bits). */
+	reset(): void {
+		this.#strm = new ZStream();
+		zlibInflateInit(this.#strm);
+	}
+
+	/**
+	 * Inflates `input`, one whole sync-flushed piece, and returns a view of the
+	 * output (valid until the next call). More than `max` bytes of output is a
+	 * ProtocolError naming `what`; the buffer grows only as output arrives.
+	 */
+	inflate(input: Uint8Array, max: number, what: string): Uint8Array {
+		const s = this.#strm;
+		s.input = input;
+		s.next_in = 0;
+		s.avail_in = input.length;
+		let produced = 0;
+		for (;;) {
+			if (produced === this.#out.length) {
+				// One byte of room past `max` tells "exactly max" from "more".
+				if (produced > max) {
+					throw new ProtocolError(
+						`${this.#name}: zlib data for ${what} inflates to more than ${max} bytes`,
+					);
+				}
+				const grown = new Uint8Array(Math.min(max + 1, Math.max(65536, produced * 2)));
+				grown.set(this.#out.subarray(0, produced));
+				this.#out = grown;
+			}
+			s.output = this.#out as Uint8Array<ArrayBuffer>;
+			s.next_out = produced;
+			s.avail_out = this.#out.length - produced;
+			const status = zlibInflate(s, Z_SYNC_FLUSH);
+			produced = s.next_out;
+			if (status !== Z_OK && status !== Z_BUF_ERROR) {
+				throw new ProtocolError(
+					`${this.#name}: zlib data for ${what} is corrupt (${s.msg || `status ${status}`})`,
+				);
+			}
+			// Done once all input is used and inflate stopped for want of input, not of room.
+			if (s.avail_in === 0 && s.avail_out > 0) break;
+		}
+		s.input = EMPTY;
+		return this.#out.subarray(0, produced);
+	}
+}
+
+const EMPTY = new Uint8Array(0);
