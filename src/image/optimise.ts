@@ -65,11 +65,21 @@ export function upscaleFactor(width: number, height: number): number {
  */
 export function stretchLevels(fb: Framebuffer): Framebuffer {
 	checkFramebuffer(fb, "stretch levels of");
-	const src = fb.rgba;
 	const pixels = fb.width * fb.height;
+	// Whole-pixel views let runs of one colour (most of a console) skip the
+	// per-channel work; they need a 4-byte-aligned start.
+	const src = fb.rgba.byteOffset % 4 === 0 ? fb.rgba : fb.rgba.slice();
+	const src32 = new Uint32Array(src.buffer, src.byteOffset, pixels);
+
 	const histogram = new Uint32Array(256);
-	for (let i = 0; i < src.length; i += 4) {
-		histogram[luma(src[i], src[i + 1], src[i + 2])]++;
+	let last = -1;
+	let lastLuma = 0;
+	for (let p = 0; p < pixels; p++) {
+		if (src32[p] !== last) {
+			last = src32[p];
+			lastLuma = luma(src[4 * p], src[4 * p + 1], src[4 * p + 2]);
+		}
+		histogram[lastLuma]++;
 	}
 	const tail = Math.floor(pixels * TAIL_FRACTION);
 	let lo = 0;
@@ -82,12 +92,21 @@ export function stretchLevels(fb: Framebuffer): Framebuffer {
 	const spanOut = gain * spanIn;
 	const loOut = spanIn === 255 ? 0 : (lo * (255 - spanOut)) / (255 - spanIn);
 	const offset = loOut - lo * gain;
-	if (gain === 1 && offset === 0) return { width: fb.width, height: fb.height, rgba: src.slice() };
+	if (gain === 1 && offset === 0)
+		return { width: fb.width, height: fb.height, rgba: fb.rgba.slice() };
 
 	const line = new Int16Array(256);
 	for (let v = 0; v < 256; v++) line[v] = Math.round(gain * v + offset);
 	const out = new Uint8Array(src.length);
-	for (let i = 0; i < src.length; i += 4) {
+	const out32 = new Uint32Array(out.buffer);
+	last = -1;
+	for (let p = 0; p < pixels; p++) {
+		if (src32[p] === last) {
+			out32[p] = out32[p - 1];
+			continue;
+		}
+		last = src32[p];
+		const i = 4 * p;
 		const r = src[i];
 		const g = src[i + 1];
 		const b = src[i + 2];
