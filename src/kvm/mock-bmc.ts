@@ -162,6 +162,7 @@ location.href = "/viewer.html";
 			if (session === null) return new Response("Unauthorized", { status: 401 });
 			const pair = new WebSocketPair();
 			const [client, server] = [pair[0], pair[1]];
+			server.binaryType = "arraybuffer";
 			server.accept();
 			const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "").split(/\s*,\s*/);
 			const connection = new MockConnection(server, session, options, kvmTokens, random);

@@ -1,0 +1,249 @@
+import { describe, expect, it } from "vitest";
+import { LimitError } from "../../src/errors.ts";
+import { openBmcSession } from "../../src/kvm/bmc-session.ts";
+import { IvtpType } from "../../src/kvm/ivtp.ts";
+import { captureScreenshot, KvmClient } from "../../src/kvm/kvm-client.ts";
+import { KvmError } from "../../src/kvm/kvm-error.ts";
+import {
+	createMockBmc,
+	type MockBmc,
+	type MockBmcOptions,
+	type MockFrame,
+} from "../../src/kvm/mock-bmc.ts";
+import { vector, vectorsPresent } from "../support/vectors.ts";
+
+const SCREEN = {
+	width: 64,
+	height: 48,
+	mode420: false,
+	selector: 0,
+	advanceSelector: 0,
+	mapping: 0,
+};
+
+/** An update that changes nothing: a lone FRAME_END block code (0x9 in the top nibble). */
+const EMPTY_UPDATE = Uint8Array.of(0, 0, 0, 0x90, 0, 0, 0, 0);
+
+/** Full frames carry their index in every byte, so a test can tell which one it got. */
+function numberedFrames(size = 3000): MockBmcOptions["frames"] {
+	return ({ index, update }): MockFrame =>
+		update
+			? { header: SCREEN, stream: EMPTY_UPDATE }
+			: { header: SCREEN, stream: new Uint8Array(size).fill(index + 1) };
+}
+
+function mockBmc(options: Partial<MockBmcOptions> = {}): MockBmc {
+	return createMockBmc({
+		frames: numberedFrames(),
+		fragmentSize: 1000,
+		split: "awkward",
+		...options,
+	});
+}
+
+function connect(mock: MockBmc, extra: Partial<Parameters<typeof KvmClient.connect>[0]> = {}) {
+	return KvmClient.connect({ fetch: mock.fetch, from: { viewerUrl: mock.viewerUrl() }, ...extra });
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+	const error = await promise.then(
+		() => null,
+		(e: unknown) => e,
+	);
+	expect(error).toBeInstanceOf(Error);
+	return error as Error;
+}
+
+/** Every KVM socket the mock accepted was closed by the client. */
+async function expectClientClosedAll(mock: MockBmc): Promise<void> {
+	expect(mock.connections.length).toBeGreaterThan(0);
+	for (const connection of mock.connections) {
+		expect((await connection.closed).byClient).toBe(true);
+	}
+}
+
+describe("KvmClient", () => {
+	it("shakes hands as the HTML5 viewer does and captures a frame", async () => {
+		const mock = mockBmc();
+		const kvm = await connect(mock);
+		expect(kvm.powerState).toBe("on");
+		const frame = await kvm.captureFrame();
+		expect(frame.header).toMatchObject({ ...SCREEN, compressSize: 3000, rc4: false });
+		expect(frame.stream).toEqual(new Uint8Array(3000).fill(1));
+		expect(frame.framebuffer).toBeNull();
+		kvm.close();
+		expect(kvm.closed).toBe(true);
+		await expectClientClosedAll(mock);
+		expect(mock.connections[0].received).toEqual([
+			IvtpType.CONNECTION_COMPLETE,
+			IvtpType.VALIDATE_VIDEO_SESSION,
+			IvtpType.RESUME_REDIRECTION,
+			IvtpType.POWER_STATUS,
+			IvtpType.POWER_STATUS,
+			IvtpType.RESUME_REDIRECTION,
+			IvtpType.GET_FULL_SCREEN,
+			IvtpType.PAUSE_REDIRECTION,
+		]);
+	});
+
+	it("captures again on the same socket, returning the frame that follows the request", async () => {
+		const mock = mockBmc({ updatesPerRequest: 2 });
+		const kvm = await connect(mock);
+		expect((await kvm.captureFrame()).stream[0]).toBe(1);
+		// Frames 2 and 3 were skip-coded updates; the second request gets full frame 4.
+		const second = await kvm.captureFrame();
+		expect(second.stream.length).toBe(3000);
+		expect(second.stream[0]).toBe(4);
+		expect(mock.connections.length).toBe(1);
+		kvm.close();
+		await expectClientClosedAll(mock);
+	});
+
+	it("feeds every frame, updates included, to the decoder in order", async () => {
+		const mock = mockBmc({ updatesPerRequest: 2 });
+		const seen: number[] = [];
+		const decoder = {
+			decode(header: { width: number; height: number }, stream: Uint8Array) {
+				seen.push(stream.length);
+				return {
+					width: header.width,
+					height: header.height,
+					rgba: new Uint8Array(4).fill(seen.length),
+				};
+			},
+		};
+		const kvm = await connect(mock, { decoder });
+		const first = await kvm.captureFrame();
+		expect(first.framebuffer?.rgba[0]).toBe(1);
+		const second = await kvm.captureFrame();
+		kvm.close();
+		expect(seen.slice(0, 4)).toEqual([3000, 8, 8, 3000]);
+		expect(second.framebuffer?.rgba[0]).toBe(4);
+		// The caller's copy does not change when later frames are decoded.
+		expect(first.framebuffer?.rgba[0]).toBe(1);
+		await expectClientClosedAll(mock);
+	});
+
+	it.skipIf(!vectorsPresent)(
+		"reassembles a real capture cut at awkward offsets, byte for byte",
+		async () => {
+			const stream = vector("ast2x00/ubuntu_444_800x600_0chrom_0lum.bin");
+			const mock = createMockBmc({
+				frames: () => ({ header: { ...SCREEN, width: 800, height: 600 }, stream }),
+				fragmentSize: 4096,
+				split: "awkward",
+				seed: 7,
+			});
+			const frame = await captureScreenshot({
+				fetch: mock.fetch,
+				from: { viewerUrl: mock.viewerUrl() },
+			});
+			expect(frame.header).toMatchObject({ width: 800, height: 600, compressSize: stream.length });
+			expect(frame.stream).toEqual(stream);
+			await expectClientClosedAll(mock);
+		},
+	);
+
+	it("copes with a BMC that drips one byte per message", async () => {
+		const mock = mockBmc({ split: "drip", frames: numberedFrames(200) });
+		const frame = await captureScreenshot({
+			fetch: mock.fetch,
+			from: { viewerUrl: mock.viewerUrl() },
+		});
+		expect(frame.stream).toEqual(new Uint8Array(200).fill(1));
+		await expectClientClosedAll(mock);
+	});
+
+	it("fails at once when the server is powered off", async () => {
+		const mock = mockBmc({ power: "off" });
+		const kvm = await connect(mock);
+		expect(kvm.powerState).toBe("off");
+		const error = await failure(kvm.captureFrame({ deadlineMs: 60_000 }));
+		expect(error).toBeInstanceOf(KvmError);
+		expect((error as KvmError).reason).toBe("powered-off");
+		expect(error.message).toBe("the server is powered off: there is no screen to capture");
+		expect(kvm.closed).toBe(true);
+		await expectClientClosedAll(mock);
+	});
+
+	it("reports a blank display", async () => {
+		const mock = mockBmc({ misbehave: "blank-screen" });
+		const kvm = await connect(mock);
+		const error = (await failure(kvm.captureFrame())) as KvmError;
+		expect(error.reason).toBe("blank-screen");
+		await expectClientClosedAll(mock);
+	});
+
+	it("reports a rejected validation and closes", async () => {
+		const mock = mockBmc({ misbehave: "reject-validation" });
+		const error = (await failure(connect(mock))) as KvmError;
+		expect(error.reason).toBe("validation-rejected");
+		expect(error.message).toBe(
+			"the BMC refused the KVM token (invalid, expired or already used). Request a new viewer URL.",
+		);
+		await expectClientClosedAll(mock);
+	});
+
+	it("is rejected when it reuses a KVM token, as AMI's single-use tokens demand", async () => {
+		const mock = mockBmc();
+		const session = await openBmcSession({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() });
+		const first = await KvmClient.connect({ fetch: mock.fetch, from: { session } });
+		first.close();
+		const error = (await failure(
+			KvmClient.connect({ fetch: mock.fetch, from: { session } }),
+		)) as KvmError;
+		expect(error.reason).toBe("validation-rejected");
+		await expectClientClosedAll(mock);
+	});
+
+	it("says the session expired when the BMC refuses the WebSocket", async () => {
+		const mock = mockBmc();
+		const session = await openBmcSession({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() });
+		mock.expireSessions();
+		const error = (await failure(
+			KvmClient.connect({ fetch: mock.fetch, from: { session } }),
+		)) as KvmError;
+		expect(error.reason).toBe("viewer-expired");
+		expect(error.message).toContain("HTTP 401");
+		expect(mock.connections.length).toBe(0);
+	});
+
+	it("reports a connection closed mid-frame", async () => {
+		const mock = mockBmc({ misbehave: "close-mid-frame" });
+		const kvm = await connect(mock);
+		const error = (await failure(kvm.captureFrame())) as KvmError;
+		expect(error.reason).toBe("connection-closed");
+		expect(error.message).toBe(
+			"the BMC closed the KVM connection in the middle of a video frame (code 1011: video engine reset)",
+		);
+		expect(kvm.closed).toBe(true);
+		expect((await mock.connections[0].closed).byClient).toBe(false);
+	});
+
+	it("times out on a BMC that stalls mid-frame, and closes", async () => {
+		const mock = mockBmc({ misbehave: "stall" });
+		const kvm = await connect(mock);
+		const error = (await failure(kvm.captureFrame({ deadlineMs: 100 }))) as KvmError;
+		expect(error.reason).toBe("timeout");
+		expect(error.message).toBe("waiting for a video frame: no answer from the BMC within 100 ms");
+		await expectClientClosedAll(mock);
+	});
+
+	it("times out the handshake with the connect deadline", async () => {
+		const mock = mockBmc({ misbehave: "stall" });
+		const controller = new AbortController();
+		const pending = connect(mock, { signal: controller.signal });
+		controller.abort();
+		const error = (await failure(pending)) as KvmError;
+		expect(error.reason).toBe("aborted");
+	});
+
+	it("refuses garbage with a specific error and closes", async () => {
+		const mock = mockBmc({ misbehave: "garbage" });
+		const kvm = await connect(mock);
+		const error = await failure(kvm.captureFrame());
+		expect(error).toBeInstanceOf(LimitError);
+		expect(error.message).toMatch(/^IVTP packet of \d+ bytes exceeds the \d+-byte cap/);
+		await expectClientClosedAll(mock);
+	});
+});
