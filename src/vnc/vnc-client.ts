@@ -1,0 +1,235 @@
+import { ProtocolError, UserFacingError } from "../errors.ts";
+import type { Framebuffer } from "../image/framebuffer.ts";
+import { RfbClient, type RfbOptions } from "./rfb.ts";
+
+export interface VncConnectOptions extends RfbOptions {
+	/** Makes the WebSocket upgrade request (a Worker's `fetch`, or a stub in tests). */
+	fetch: (url: string, init: RequestInit) => Promise<Response>;
+	/** ws:// or wss:// URL of the VNC WebSocket endpoint (e.g. websockify). */
+	url: string;
+	/** Extra upgrade request headers (cookies, authorization). */
+	headers?: Record<string, string>;
+	/** Sec-WebSocket-Protocol to offer; websockify-style endpoints want "binary" (the default). */
+	protocols?: string[];
+	signal?: AbortSignal;
+	/** Deadline for the upgrade plus the RFB handshake (default 15 s). */
+	deadlineMs?: number;
+}
+
+export interface CaptureOptions {
+	signal?: AbortSignal;
+	/** Deadline for this frame (default 30 s). */
+	deadlineMs?: number;
+}
+
+type Waiter = { resolve: () => void; reject: (e: unknown) => void };
+
+/**
+ * A VNC connection over a WebSocket, kept open between captures so a warm
+ * connection only fetches what changed. Thin driver around `RfbClient`:
+ * bytes in, bytes out, and every wait bounded by a deadline; on any error
+ * the socket is closed and the client is unusable.
+ */
+export class VncClient {
+	readonly #ws: WebSocket;
+	readonly #rfb: RfbClient;
+	#waiter: Waiter | null = null;
+	#failure: unknown = null;
+	/** Frames completed so far; a capture waits for the count to pass its own. */
+	#frames = 0;
+	#queue: Promise<unknown> = Promise.resolve();
+
+	private constructor(ws: WebSocket, rfb: RfbClient) {
+		this.#ws = ws;
+		this.#rfb = rfb;
+		ws.addEventListener("message", (ev) => this.#onMessage(ev.data));
+		ws.addEventListener("close", (ev) =>
+			this.#fail(
+				new ProtocolError(
+					`VNC WebSocket closed (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ""})`,
+				),
+			),
+		);
+		ws.addEventListener("error", () => this.#fail(new ProtocolError("VNC WebSocket error")));
+	}
+
+	static async connect(opts: VncConnectOptions): Promise<VncClient> {
+		const deadlineMs = opts.deadlineMs ?? 15_000;
+		const signal = withDeadline(opts.signal, deadlineMs);
+		const url = new URL(opts.url);
+		if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+			throw new ProtocolError(`VNC URL must be ws:// or wss://, got ${url.protocol}`);
+		}
+		url.protocol = url.protocol === "ws:" ? "http:" : "https:";
+		const headers: Record<string, string> = { ...opts.headers, Upgrade: "websocket" };
+		const protocols = opts.protocols ?? ["binary"];
+		if (protocols.length > 0) headers["Sec-WebSocket-Protocol"] = protocols.join(", ");
+
+		let resp: Response;
+		try {
+			resp = await opts.fetch(url.toString(), { headers, signal });
+		} catch (e) {
+			throw deadlineError(
+				signal,
+				opts.signal,
+				`VNC WebSocket upgrade to ${url.host}`,
+				deadlineMs,
+				e,
+			);
+		}
+		const ws = resp.webSocket;
+		if (resp.status !== 101 || !ws) {
+			await resp.body?.cancel();
+			throw new ProtocolError(`VNC WebSocket upgrade to ${url.host} failed: HTTP ${resp.status}`);
+		}
+		ws.accept();
+		ws.binaryType = "arraybuffer";
+		const client = new VncClient(ws, new RfbClient(opts));
+		try {
+			await client.#wait(
+				signal,
+				() => client.#rfb.ready,
+				"the RFB handshake",
+				deadlineMs,
+				opts.signal,
+			);
+		} catch (e) {
+			client.close();
+			throw e;
+		}
+		return client;
+	}
+
+	get width(): number {
+		return this.#rfb.width;
+	}
+	get height(): number {
+		return this.#rfb.height;
+	}
+	get name(): string {
+		return this.#rfb.name;
+	}
+	/** Rectangles decoded so far, by encoding number. */
+	get rectCounts(): ReadonlyMap<number, number> {
+		return this.#rfb.rectCounts;
+	}
+
+	/** The current screen: the first call fetches it whole, later calls only what changed. */
+	capture(opts: CaptureOptions = {}): Promise<Framebuffer> {
+		const run = this.#queue.then(() => this.#capture(opts));
+		this.#queue = run.catch(() => {});
+		return run;
+	}
+
+	async #capture(opts: CaptureOptions): Promise<Framebuffer> {
+		if (this.#failure) throw this.#failure;
+		const deadlineMs = opts.deadlineMs ?? 30_000;
+		const signal = withDeadline(opts.signal, deadlineMs);
+		const frame = this.#frames + 1;
+		const wait = this.#wait(
+			signal,
+			() => this.#frames >= frame,
+			"a screen update",
+			deadlineMs,
+			opts.signal,
+		);
+		try {
+			this.#rfb.requestFrame();
+			this.#flush();
+			await wait;
+		} catch (e) {
+			this.close();
+			throw e;
+		}
+		const fb = this.#rfb.framebuffer;
+		return { width: fb.width, height: fb.height, rgba: fb.rgba.slice() };
+	}
+
+	close(): void {
+		if (!this.#failure) this.#failure = new ProtocolError("VNC connection closed");
+		try {
+			this.#ws.close(1000, "done");
+		} catch {
+			// Already closed.
+		}
+		this.#waiter?.reject(this.#failure);
+		this.#waiter = null;
+	}
+
+	/** Resolves when `done()` holds after a message, rejects on failure or deadline. */
+	#wait(
+		signal: AbortSignal,
+		done: () => boolean,
+		what: string,
+		deadlineMs: number,
+		callerSignal: AbortSignal | undefined,
+	): Promise<void> {
+		return new Promise<void>((resolve, reject) => {
+			if (this.#failure) return reject(this.#failure);
+			const onAbort = () => {
+				this.#waiter = null;
+				reject(deadlineError(signal, callerSignal, what, deadlineMs));
+			};
+			if (signal.aborted) return onAbort();
+			signal.addEventListener("abort", onAbort, { once: true });
+			this.#waiter = {
+				resolve: () => {
+					if (!done()) return;
+					signal.removeEventListener("abort", onAbort);
+					this.#waiter = null;
+					resolve();
+				},
+				reject: (e) => {
+					signal.removeEventListener("abort", onAbort);
+					reject(e);
+				},
+			};
+		});
+	}
+
+	#onMessage(data: unknown): void {
+		if (this.#failure) return;
+		try {
+			if (!(data instanceof ArrayBuffer)) {
+				throw new ProtocolError("VNC WebSocket sent a text frame; the endpoint must speak binary");
+			}
+			this.#rfb.receive(new Uint8Array(data));
+			for (const ev of this.#rfb.takeEvents()) if (ev.type === "frame") this.#frames++;
+			this.#flush();
+			this.#waiter?.resolve();
+		} catch (e) {
+			this.#fail(e);
+		}
+	}
+
+	#flush(): void {
+		const out = this.#rfb.takeOutput();
+		if (out) this.#ws.send(out);
+	}
+
+	#fail(e: unknown): void {
+		if (this.#failure) return;
+		this.#failure = e;
+		this.close();
+	}
+}
+
+function withDeadline(signal: AbortSignal | undefined, ms: number): AbortSignal {
+	const timeout = AbortSignal.timeout(ms);
+	return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/** The caller's own abort reason if they aborted, else a timeout naming what we waited for. */
+function deadlineError(
+	signal: AbortSignal,
+	callerSignal: AbortSignal | undefined,
+	what: string,
+	ms: number,
+	cause?: unknown,
+): unknown {
+	if (callerSignal?.aborted) return callerSignal.reason;
+	if (signal.aborted) return new UserFacingError(`VNC: no answer to ${what} within ${ms} ms`);
+	return cause instanceof UserFacingError
+		? cause
+		: new ProtocolError(`${what} failed: ${(cause as Error)?.message ?? String(cause)}`);
+}

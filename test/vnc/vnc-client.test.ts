@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { ProtocolError } from "../../src/errors.ts";
+import { RGB888_LE } from "../../src/vnc/pixel-format.ts";
+import { Encoding } from "../../src/vnc/rfb.ts";
+import { VncClient } from "../../src/vnc/vnc-client.ts";
+import { diffCount, testScreen } from "./helpers.ts";
+import { MiniRfbServer, type MiniServerOptions } from "./mini-server.ts";
+
+/** A `fetch` that upgrades to a WebSocketPair whose far end is a mini RFB server. */
+function serve(opts: Partial<MiniServerOptions>, silent = false) {
+	const server = new MiniRfbServer({ format: RGB888_LE, screen: testScreen(RGB888_LE), ...opts });
+	const seen: { url: string; headers: Headers }[] = [];
+	let closed = false;
+	const fetch = async (url: string, init: RequestInit) => {
+		seen.push({ url, headers: new Headers(init.headers) });
+		const pair = new WebSocketPair();
+		const [client, far] = [pair[0], pair[1]];
+		far.accept();
+		far.binaryType = "arraybuffer";
+		const flush = () => {
+			const out = server.takeOutput();
+			if (out && !silent) far.send(out);
+		};
+		far.addEventListener("message", (ev) => {
+			server.receive(new Uint8Array(ev.data as ArrayBuffer));
+			flush();
+		});
+		far.addEventListener("close", () => {
+			closed = true;
+		});
+		flush();
+		return new Response(null, { status: 101, webSocket: client });
+	};
+	return { server, fetch, seen, isClosed: () => closed };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe("VncClient over a WebSocket", () => {
+	it("connects, captures, and captures again on the warm connection", async () => {
+		const screen = testScreen(RGB888_LE, 11);
+		const { server, fetch, seen, isClosed } = serve({
+			screen,
+			security: [2],
+			password: "pw",
+			name: "box",
+		});
+		const vnc = await VncClient.connect({
+			fetch,
+			url: "ws://127.0.0.1:5901/websockify",
+			password: "pw",
+			encodings: [Encoding.zrle],
+		});
+		expect([vnc.width, vnc.height, vnc.name]).toEqual([250, 90, "box"]);
+		expect(seen[0].url).toBe("http://127.0.0.1:5901/websockify");
+		expect(seen[0].headers.get("Upgrade")).toBe("websocket");
+		expect(seen[0].headers.get("Sec-WebSocket-Protocol")).toBe("binary");
+
+		const first = await vnc.capture();
+		expect(diffCount(first.rgba, screen.rgba)).toBe(0);
+
+		const next = testScreen(RGB888_LE, 12);
+		server.setScreen(next, { x: 0, y: 0, w: 250, h: 90 });
+		const [a, b] = await Promise.all([vnc.capture(), vnc.capture()]);
+		expect(diffCount(a.rgba, next.rgba)).toBe(0);
+		expect(diffCount(b.rgba, next.rgba)).toBe(0);
+		// Captures are copies: later updates do not change them.
+		expect(diffCount(first.rgba, screen.rgba)).toBe(0);
+		expect(server.requests.map((r) => r.incremental)).toEqual([false, true, false, true, false]);
+
+		vnc.close();
+		await settle();
+		expect(isClosed()).toBe(true);
+		await expect(vnc.capture()).rejects.toThrow("VNC connection closed");
+	});
+
+	it("fails with the server's reason and closes the socket on a wrong password", async () => {
+		const { fetch, isClosed } = serve({
+			security: [2],
+			password: "right",
+			failReason: "bad password",
+		});
+		await expect(
+			VncClient.connect({ fetch, url: "wss://vnc.example/ws", password: "wrong" }),
+		).rejects.toThrow(new ProtocolError("VNC server rejected authentication: bad password"));
+		await settle();
+		expect(isClosed()).toBe(true);
+	});
+
+	it("gives up on a silent server at the deadline and closes the socket", async () => {
+		const { fetch, isClosed } = serve({}, true);
+		await expect(
+			VncClient.connect({ fetch, url: "ws://127.0.0.1:1/", deadlineMs: 100 }),
+		).rejects.toThrow("VNC: no answer to the RFB handshake within 100 ms");
+		await settle();
+		expect(isClosed()).toBe(true);
+	});
+
+	it("passes on the caller's abort reason", async () => {
+		const { fetch } = serve({}, true);
+		const ctl = new AbortController();
+		const p = VncClient.connect({ fetch, url: "ws://127.0.0.1:1/", signal: ctl.signal });
+		ctl.abort(new Error("user went away"));
+		await expect(p).rejects.toThrow("user went away");
+	});
+
+	it("reports a refused upgrade and a non-WebSocket URL", async () => {
+		const fetch = async () => new Response("no", { status: 403 });
+		await expect(VncClient.connect({ fetch, url: "ws://127.0.0.1:1/" })).rejects.toThrow(
+			"VNC WebSocket upgrade to 127.0.0.1:1 failed: HTTP 403",
+		);
+		await expect(VncClient.connect({ fetch, url: "http://127.0.0.1:1/" })).rejects.toThrow(
+			"VNC URL must be ws:// or wss://, got http:",
+		);
+	});
+});
