@@ -49,8 +49,8 @@ export interface KvmConnectOptions {
 	signal?: AbortSignal;
 	/** For the whole connect: HTTP session, WebSocket, handshake (default 20 s). */
 	deadlineMs?: number;
-	/** Without one, captures carry the compressed stream only. */
-	decoder?: FrameDecoder;
+	/** One per session: it keeps the screen that skip-coded updates build on. */
+	decoder: FrameDecoder;
 	/** Shown by the BMC in its active-sessions list. */
 	user?: string;
 }
@@ -59,8 +59,8 @@ export interface CapturedFrame {
 	header: VideoFrameHeader;
 	/** The compressed stream as the BMC sent it. */
 	stream: Uint8Array;
-	/** The whole screen after this frame, or null without a decoder. */
-	framebuffer: Framebuffer | null;
+	/** The whole screen after this frame: the caller's own copy. */
+	framebuffer: Framebuffer;
 }
 
 export type PowerState = "on" | "off";
@@ -83,7 +83,7 @@ const NO_MAC = "00-00-00-00-00-00";
 export class KvmClient {
 	readonly #ws: WebSocket;
 	readonly #base64: boolean;
-	readonly #decoder: FrameDecoder | undefined;
+	readonly #decoder: FrameDecoder;
 	readonly #framer = new IvtpFramer();
 	readonly #assembler = new VideoFrameAssembler();
 	#power: PowerState | null = null;
@@ -91,7 +91,7 @@ export class KvmClient {
 	#waiter: Waiter | null = null;
 	#failure: Error | null = null;
 
-	private constructor(ws: WebSocket, base64: boolean, decoder: FrameDecoder | undefined) {
+	private constructor(ws: WebSocket, base64: boolean, decoder: FrameDecoder) {
 		this.#ws = ws;
 		this.#base64 = base64;
 		this.#decoder = decoder;
@@ -135,7 +135,7 @@ export class KvmClient {
 		fetch: FetchLike,
 		session: BmcSession,
 		limit: Deadline,
-		decoder: FrameDecoder | undefined,
+		decoder: FrameDecoder,
 	): Promise<KvmClient> {
 		let response: Response;
 		try {
@@ -233,7 +233,12 @@ export class KvmClient {
 			]),
 		);
 		const frame = await this.#wait<CapturedFrame>(limit, "waiting for a video frame", (e) => {
-			if (e.kind === "frame") return e.startedAt > after ? e.frame : undefined;
+			if (e.kind === "frame") {
+				if (e.startedAt <= after) return;
+				// The decoder reuses its framebuffer for the next frame; the caller keeps this one.
+				const { width, height, rgba } = e.frame.framebuffer;
+				return { ...e.frame, framebuffer: { width, height, rgba: rgba.slice() } };
+			}
 			if (e.packet.type === IvtpType.POWER_STATUS && this.#power === "off") {
 				throw new KvmError(
 					"powered-off",
@@ -300,7 +305,7 @@ export class KvmClient {
 						"the BMC sends RC4-encrypted video; turn KVM encryption off in its settings",
 					);
 				}
-				const framebuffer = this.#decoder?.decode(frame.header, frame.stream) ?? null;
+				const framebuffer = this.#decoder.decode(frame.header, frame.stream);
 				this.#waiter?.event({
 					kind: "frame",
 					frame: { ...frame, framebuffer },

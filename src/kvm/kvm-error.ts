@@ -1,4 +1,4 @@
-import { ProtocolError } from "../errors.ts";
+import { UserFacingError } from "../errors.ts";
 
 /**
  * Why talking to a BMC's KVM failed, for callers that act on it (ask the
@@ -26,7 +26,7 @@ export type KvmFailure =
 	| "unsupported";
 
 /** A refusal or failure of the BMC side, with a message fit for the end user. */
-export class KvmError extends ProtocolError {
+export class KvmError extends UserFacingError {
 	override name = "KvmError";
 	readonly reason: KvmFailure;
 
