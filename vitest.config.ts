@@ -5,6 +5,6 @@ export default defineConfig({
 	plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
 	test: {
 		include: ["test/**/*.test.ts"],
-		globalSetup: ["./test/global-setup.ts"],
+		globalSetup: ["./test/global-setup.ts", "./test/vnc/real-server.setup.ts"],
 	},
 });

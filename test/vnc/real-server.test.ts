@@ -1,0 +1,127 @@
+/**
+ * Our client against TigerVNC's Xvnc behind websockify (started by
+ * real-server.setup.ts), compared pixel for pixel with the server's own
+ * framebuffer dump. Fails, never skips, when the server is not installed.
+ */
+import { describe, expect, inject, it } from "vitest";
+import type { Framebuffer } from "../../src/image/framebuffer.ts";
+import type { PixelFormat } from "../../src/vnc/pixel-format.ts";
+import { Encoding } from "../../src/vnc/rfb.ts";
+import { VncClient } from "../../src/vnc/vnc-client.ts";
+import { BGR565_LE } from "./helpers.ts";
+
+const real = inject("vncReal");
+
+function server() {
+	if ("error" in real) throw new Error(real.error);
+	return real;
+}
+
+function rgbOf(b64: string): Uint8Array {
+	return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+async function connect(encodings: number[], pixelFormat?: PixelFormat) {
+	const s = server();
+	return VncClient.connect({
+		fetch: (url, init) => fetch(url, init),
+		url: s.url,
+		password: s.password,
+		encodings,
+		pixelFormat,
+		deadlineMs: 10_000,
+	});
+}
+
+/** Per-channel differences between a capture and an RGB dump. */
+function compare(fb: Framebuffer, rgb: Uint8Array) {
+	let differing = 0;
+	let worst = 0;
+	let sum = 0;
+	for (let p = 0; p < fb.width * fb.height; p++) {
+		let pixelDiffers = false;
+		for (let c = 0; c < 3; c++) {
+			const d = Math.abs(fb.rgba[p * 4 + c] - rgb[p * 3 + c]);
+			if (d) pixelDiffers = true;
+			worst = Math.max(worst, d);
+			sum += d;
+		}
+		if (fb.rgba[p * 4 + 3] !== 255) throw new Error(`alpha ${fb.rgba[p * 4 + 3]} at pixel ${p}`);
+		if (pixelDiffers) differing++;
+	}
+	return { differing, worst, mean: sum / (fb.width * fb.height * 3) };
+}
+
+describe("against TigerVNC (Xvnc + websockify)", () => {
+	it("the ground truth has detail", () => {
+		const rgb = rgbOf(server().truth);
+		const colours = new Set<number>();
+		for (let i = 0; i < rgb.length; i += 3)
+			colours.add((rgb[i] << 16) | (rgb[i + 1] << 8) | rgb[i + 2]);
+		expect(colours.size).toBeGreaterThan(5000);
+	});
+
+	for (const [name, encoding] of [
+		["Raw", Encoding.raw],
+		["Hextile", Encoding.hextile],
+		["ZRLE", Encoding.zrle],
+		["Tight (lossless: no JPEG quality asked)", Encoding.tight],
+	] as const) {
+		it(`${name}: equals the server's framebuffer pixel for pixel`, async () => {
+			const s = server();
+			const vnc = await connect([encoding]);
+			try {
+				expect([vnc.width, vnc.height, vnc.name]).toEqual([s.width, s.height, "ikvm-mcp test"]);
+				const fb = await vnc.capture({ deadlineMs: 10_000 });
+				expect(compare(fb, rgbOf(s.truth)).differing).toBe(0);
+				// The server really used the encoding (Raw may come along for tiny rects).
+				expect(vnc.rectCounts.get(encoding)).toBeGreaterThan(0);
+			} finally {
+				vnc.close();
+			}
+		});
+	}
+
+	it("Tight with JPEG: close to the server's framebuffer (JPEG is lossy)", async () => {
+		const vnc = await connect([Encoding.tight, Encoding.jpegQuality(9)]);
+		try {
+			const fb = await vnc.capture({ deadlineMs: 10_000 });
+			const d = compare(fb, rgbOf(server().truth));
+			// Exact would mean the server sent no JPEG at all.
+			expect(d.differing).toBeGreaterThan(0);
+			expect(d.mean).toBeLessThan(3);
+		} finally {
+			vnc.close();
+		}
+	});
+
+	it("16-bit 565 by SetPixelFormat: every channel within one quantisation step", async () => {
+		const vnc = await connect([Encoding.zrle], BGR565_LE);
+		try {
+			const fb = await vnc.capture({ deadlineMs: 10_000 });
+			const d = compare(fb, rgbOf(server().truth));
+			// Half a 5-bit step (255 / 31 / 2 = 4.1): server and client both round.
+			expect(d.worst).toBeLessThanOrEqual(4);
+			expect(d.differing).toBeGreaterThan(0);
+		} finally {
+			vnc.close();
+		}
+	});
+
+	it("a warm connection sees a change, and answers again on a still screen", async () => {
+		const s = server();
+		const vnc = await connect([Encoding.copyRect, Encoding.zrle, Encoding.desktopSize]);
+		try {
+			expect(compare(await vnc.capture(), rgbOf(s.truth)).differing).toBe(0);
+			const show = async (n: number) => rgbOf(await (await fetch(`${s.control}/show/${n}`)).text());
+			const second = await show(2);
+			expect(compare(await vnc.capture(), second).differing).toBe(0);
+			// Nothing changes now: the probe still gets an answer.
+			expect(compare(await vnc.capture({ deadlineMs: 5_000 }), second).differing).toBe(0);
+			const first = await show(1);
+			expect(compare(await vnc.capture(), first).differing).toBe(0);
+		} finally {
+			vnc.close();
+		}
+	});
+});
