@@ -66,6 +66,18 @@ describe("encodeAst2x00", () => {
 		});
 	}
 
+	for (const mode420 of [false, true]) {
+		it(`handles sizes that are not whole blocks (${mode420 ? "4:2:0" : "4:4:4"})`, () => {
+			const img = natural(101, 67);
+			const fb = new Ast2x00Decoder().decode(
+				header(img, mode420),
+				encodeAst2x00(img, { mode420, selector: 4 }),
+			);
+			expect(fb.rgba.length).toBe(101 * 67 * 4);
+			expect(psnr(img.rgba, fb.rgba)).toBeGreaterThan(35);
+		});
+	}
+
 	it("codes two-colour console cells as VQ and they come back exact", () => {
 		const img = console8(64, 40, 1);
 		const stream = encodeAst2x00(img, { mode420: false, selector: 4 });

@@ -45,28 +45,18 @@ export class BitReader {
 		this.window = s === 0 ? w[i] : ((w[i] << s) | (w[i + 1] >>> (32 - s))) >>> 0;
 	}
 
-	/** Reads an n-bit (1..16) magnitude and sign-extends it as JPEG's EXTEND does. */
-	signed(n: number): number {
-		const v = this.window >>> (32 - n);
-		this.skip(n);
-		return v < 1 << (n - 1) ? v - (1 << n) + 1 : v;
-	}
-
-	/** Decodes one Huffman symbol. */
-	symbol(t: HuffmanTable): number {
+	/**
+	 * The Huffman code at the head of the window, without consuming it:
+	 * (code length << 8) | symbol.
+	 */
+	code(t: HuffmanTable): number {
 		const w = this.window;
 		const e = t.fast[w >>> (32 - FAST_BITS)];
-		if (e !== 0) {
-			this.skip(e >> 8);
-			return e & 255;
-		}
+		if (e !== 0) return e;
 		const top = w >>> 16;
 		for (let len = FAST_BITS + 1; len <= 16; len++) {
 			const code = top >>> (16 - len);
-			if (code <= t.maxCode[len]) {
-				this.skip(len);
-				return t.symbols[t.offset[len] + code];
-			}
+			if (code <= t.maxCode[len]) return (len << 8) | t.symbols[t.offset[len] + code];
 		}
 		throw new ProtocolError("ASPEED stream: invalid Huffman code");
 	}
@@ -78,6 +68,11 @@ const FAST_BITS = 9;
 export interface HuffmanTable {
 	/** Indexed by the next 9 bits: (length << 8) | symbol, 0 when the code is longer. */
 	fast: Uint16Array;
+	/**
+	 * AC shortcut, indexed by the next 9 bits when code and value bits fit in
+	 * them: (value << 8) | (zero run << 4) | bits used; 0 otherwise.
+	 */
+	fastValue: Int32Array;
 	/** Largest code of each length, -1 when none. */
 	maxCode: Int32Array;
 	/** symbols[offset[len] + code] is the symbol of a code of length len. */
@@ -91,6 +86,7 @@ export interface HuffmanTable {
 export function huffmanTable(spec: HuffmanSpec): HuffmanTable {
 	const t: HuffmanTable = {
 		fast: new Uint16Array(1 << FAST_BITS),
+		fastValue: new Int32Array(1 << FAST_BITS),
 		maxCode: new Int32Array(17).fill(-1),
 		offset: new Int32Array(17),
 		symbols: Uint8Array.from(spec.symbols),
@@ -113,6 +109,15 @@ export function huffmanTable(spec: HuffmanSpec): HuffmanTable {
 		}
 		if (n > 0) t.maxCode[len] = code - 1;
 		code <<= 1;
+	}
+	for (let i = 0; i < 1 << FAST_BITS; i++) {
+		const e = t.fast[i];
+		const len = e >> 8;
+		const size = e & 15;
+		if (e === 0 || size === 0 || len + size > FAST_BITS) continue;
+		const raw = (i >> (FAST_BITS - len - size)) & ((1 << size) - 1);
+		const value = raw < 1 << (size - 1) ? raw - (1 << size) + 1 : raw;
+		t.fastValue[i] = (value << 8) | (e & 0xf0) | (len + size);
 	}
 	return t;
 }

@@ -223,47 +223,77 @@ export class Ast2x00Decoder {
 		const r = this.reader;
 		const coef = this.coef;
 		const table = c === 0 ? 0 : 1;
-		const dcSize = r.symbol(DC_TABLES[table]);
-		if (dcSize !== 0) this.dcPred[c] += r.signed(dcSize);
+		// Each code and the value bits after it (at most 16 + 11) are consumed in one skip.
+		let e = r.code(DC_TABLES[table]);
+		let len = e >> 8;
+		let size = e & 15;
+		if (size !== 0) {
+			this.dcPred[c] += extend(((r.window << len) >>> 0) >>> (32 - size), size);
+		}
+		r.skip(len + size);
 		coef[at] = this.dcPred[c];
 		const ac = AC_TABLES[table];
+		const fastValue = ac.fastValue;
 		let k = 1;
 		while (k < 64) {
-			const s = r.symbol(ac);
-			const size = s & 15;
+			const f = fastValue[r.window >>> 23];
+			if (f !== 0) {
+				k += (f >> 4) & 15;
+				coef[at + SCAN_TO_NATURAL[k]] = f >> 8;
+				r.skip(f & 15);
+				k++;
+				continue;
+			}
+			e = r.code(ac);
+			len = e >> 8;
+			size = e & 15;
 			if (size === 0) {
-				if (s !== 0xf0) break;
+				r.skip(len);
+				if ((e & 255) !== 0xf0) break;
 				k += 16;
 				continue;
 			}
-			k += s >> 4;
-			coef[at + SCAN_TO_NATURAL[k]] = r.signed(size);
+			k += (e >> 4) & 15;
+			coef[at + SCAN_TO_NATURAL[k]] = extend(((r.window << len) >>> 0) >>> (32 - size), size);
+			r.skip(len + size);
 			k++;
 		}
 		return k > 1;
 	}
 
-	/** Decodes unit u of the tile (Huffman + IDCT) into tile[u * 64..]. */
-	private transformUnit(c: number, u: number, quant: Int32Array): void {
+	/**
+	 * Decodes unit u of the tile (Huffman + IDCT) into tile[u * 64..]. Returns
+	 * whether the unit is flat (DC only: all 64 samples equal).
+	 */
+	private transformUnit(c: number, u: number, quant: Int32Array): boolean {
 		const at = u * 64;
 		if (this.unit(c, at)) {
 			idct8x8(this.coef, at, quant, this.work, this.tile);
 			this.coef.fill(0, at, at + 64);
-		} else {
-			// Flat unit: the IDCT would give every sample the same value.
-			this.tile.fill(dcSample(this.coef[at], quant), at, at + 64);
-			this.coef[at] = 0;
+			return false;
 		}
+		// The IDCT would give every sample the same value.
+		this.tile.fill(dcSample(this.coef[at], quant), at, at + 64);
+		this.coef[at] = 0;
+		return true;
 	}
 
 	private jpeg(fb: Framebuffer, x: number, y: number, mode420: boolean, q: number): void {
-		const units = mode420 ? 6 : 3;
-		const luma = units - 2;
-		for (let u = 0; u < luma; u++) this.transformUnit(0, u, this.quant[q]);
-		this.transformUnit(1, luma, this.quant[q + 1]);
-		this.transformUnit(2, luma + 1, this.quant[q + 1]);
-		if (mode420) this.put420(fb, x, y);
-		else this.put444(fb, x, y);
+		const luma = this.quant[q];
+		const chroma = this.quant[q + 1];
+		if (mode420) {
+			// Bit u set: luma unit u is flat.
+			let flatLuma = 0;
+			for (let u = 0; u < 4; u++) if (this.transformUnit(0, u, luma)) flatLuma |= 1 << u;
+			const flatCb = this.transformUnit(1, 4, chroma);
+			const flatCr = this.transformUnit(2, 5, chroma);
+			this.put420(fb, x, y, flatCb && flatCr ? flatLuma : 0);
+		} else {
+			const flat = this.transformUnit(0, 0, luma);
+			const flatCb = this.transformUnit(1, 1, chroma);
+			const flatCr = this.transformUnit(2, 2, chroma);
+			this.put444(fb, x, y, flat && flatCb && flatCr);
+		}
 	}
 
 	/** Refinement of an earlier 4:4:4 block: the decoded block is a signed delta (biased by 128) on the kept Y,Cb,Cr. */
@@ -285,7 +315,7 @@ export class Ast2x00Decoder {
 				tile[m + 128] = clampByte(((kept >> 16) & 255) + tile[m + 128] - 128);
 			}
 		}
-		this.put444(fb, x, y);
+		this.put444(fb, x, y, false);
 	}
 
 	/** A block of 1, 2 or 4 cached colours; `kind` is 1, 2 or 3 from the block code. */
@@ -305,22 +335,29 @@ export class Ast2x00Decoder {
 			}
 		}
 		const tile = this.tile;
+		if (bits === 0) {
+			const c = this.vqColour[this.vqSlot[0]];
+			tile[0] = c >>> 16;
+			tile[64] = (c >>> 8) & 255;
+			tile[128] = c & 255;
+			this.put444(fb, x, y, true);
+			return;
+		}
 		for (let m = 0; m < 64; m++) {
-			let index = 0;
-			if (bits !== 0) {
-				index = r.window >>> (32 - bits);
-				r.skip(bits);
-			}
-			const c = this.vqColour[this.vqSlot[index]];
+			const c = this.vqColour[this.vqSlot[r.window >>> (32 - bits)]];
+			r.skip(bits);
 			tile[m] = c >>> 16;
 			tile[m + 64] = (c >>> 8) & 255;
 			tile[m + 128] = c & 255;
 		}
-		this.put444(fb, x, y);
+		this.put444(fb, x, y, false);
 	}
 
-	/** Converts the 4:4:4 tile (Y, Cb, Cr planes of 64) into block (x, y). */
-	private put444(fb: Framebuffer, x: number, y: number): void {
+	/**
+	 * Converts the 4:4:4 tile (Y, Cb, Cr planes of 64) into block (x, y).
+	 * `flat`: all three planes are uniform, so one colour fills the block.
+	 */
+	private put444(fb: Framebuffer, x: number, y: number, flat: boolean): void {
 		const tile = this.tile;
 		const pixels = this.pixels;
 		const yuv = this.yuv;
@@ -329,6 +366,18 @@ export class Ast2x00Decoder {
 		const y0 = y * 8;
 		const w = Math.min(8, width - x0);
 		const h = Math.min(8, fb.height - y0);
+		if (flat) {
+			const word = rgbaWord(tile[0], tile[64], tile[128]);
+			const kept = tile[0] | (tile[64] << 8) | (tile[128] << 16);
+			// Plain loops: fill() calls cost more than they save on 8-pixel rows.
+			for (let j = 0, row = y0 * width + x0; j < h; j++, row += width) {
+				for (let p = row, end = row + w; p < end; p++) {
+					pixels[p] = word;
+					yuv[p] = kept;
+				}
+			}
+			return;
+		}
 		for (let j = 0; j < h; j++) {
 			let p = (y0 + j) * width + x0;
 			for (let m = j * 8, end = m + w; m < end; m++, p++) {
@@ -341,22 +390,57 @@ export class Ast2x00Decoder {
 		}
 	}
 
-	/** Converts the 4:2:0 tile (four Y blocks TL, TR, BL, BR, then Cb, Cr) into macroblock (x, y). */
-	private put420(fb: Framebuffer, x: number, y: number): void {
+	/**
+	 * Converts the 4:2:0 tile (four Y blocks TL, TR, BL, BR, then Cb, Cr) into
+	 * macroblock (x, y), one 8x8 quadrant at a time. Bit q of `flat`: quadrant q
+	 * is one colour (its Y unit and both chroma units are flat).
+	 */
+	private put420(fb: Framebuffer, x: number, y: number, flat: number): void {
 		const tile = this.tile;
 		const pixels = this.pixels;
 		const width = fb.width;
-		const x0 = x * 16;
-		const y0 = y * 16;
-		const w = Math.min(16, width - x0);
-		const h = Math.min(16, fb.height - y0);
-		for (let j = 0; j < h; j++) {
-			let p = (y0 + j) * width + x0;
-			const yRow = (j >> 3) * 128 + (j & 7) * 8;
-			const cRow = 256 + (j >> 1) * 8;
-			for (let i = 0; i < w; i++, p++) {
-				const c = cRow + (i >> 1);
-				pixels[p] = rgbaWord(tile[yRow + (i >> 3) * 64 + (i & 7)], tile[c], tile[c + 64]);
+		for (let q = 0; q < 4; q++) {
+			const x0 = x * 16 + (q & 1) * 8;
+			const y0 = y * 16 + (q >> 1) * 8;
+			const w = Math.min(8, width - x0);
+			const h = Math.min(8, fb.height - y0);
+			if (w <= 0 || h <= 0) continue;
+			const yAt = q * 64;
+			if (flat & (1 << q)) {
+				const word = rgbaWord(tile[yAt], tile[256], tile[320]);
+				for (let j = 0, row = y0 * width + x0; j < h; j++, row += width) {
+					for (let p = row, end = row + w; p < end; p++) pixels[p] = word;
+				}
+				continue;
+			}
+			// Each chroma sample covers 2x2 pixels: look its offsets up once.
+			const cAt = 256 + (q >> 1) * 32 + (q & 1) * 4;
+			for (let j = 0; j < h; j += 2) {
+				const c = cAt + (j >> 1) * 8;
+				const p0 = (y0 + j) * width + x0;
+				const p1 = j + 1 < h ? p0 + width : -1;
+				for (let i = 0; i < w; i += 2) {
+					const cb = tile[c + (i >> 1)];
+					const cr = tile[c + 64 + (i >> 1)];
+					const r = RGB_LIMIT_ZERO + CR_TO_R[cr];
+					const g = RGB_LIMIT_ZERO + CB_TO_G[cb] + CR_TO_G[cr];
+					const b = RGB_LIMIT_ZERO + CB_TO_B[cb];
+					const m = yAt + j * 8 + i;
+					const two = i + 1 < w;
+					let yy = Y_TO_RGB[tile[m]];
+					pixels[p0 + i] = packRgb(RGB_LIMIT[yy + r], RGB_LIMIT[yy + g], RGB_LIMIT[yy + b]);
+					if (two) {
+						yy = Y_TO_RGB[tile[m + 1]];
+						pixels[p0 + i + 1] = packRgb(RGB_LIMIT[yy + r], RGB_LIMIT[yy + g], RGB_LIMIT[yy + b]);
+					}
+					if (p1 < 0) continue;
+					yy = Y_TO_RGB[tile[m + 8]];
+					pixels[p1 + i] = packRgb(RGB_LIMIT[yy + r], RGB_LIMIT[yy + g], RGB_LIMIT[yy + b]);
+					if (two) {
+						yy = Y_TO_RGB[tile[m + 9]];
+						pixels[p1 + i + 1] = packRgb(RGB_LIMIT[yy + r], RGB_LIMIT[yy + g], RGB_LIMIT[yy + b]);
+					}
+				}
 			}
 		}
 	}
@@ -365,14 +449,24 @@ export class Ast2x00Decoder {
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** One opaque pixel as the 32-bit word whose bytes in memory are R, G, B, 255. */
-function rgbaWord(ly: number, cb: number, cr: number): number {
-	const yy = Y_TO_RGB[ly] + RGB_LIMIT_ZERO;
-	const r = RGB_LIMIT[yy + CR_TO_R[cr]];
-	const g = RGB_LIMIT[yy + CB_TO_G[cb] + CR_TO_G[cr]];
-	const b = RGB_LIMIT[yy + CB_TO_B[cb]];
+function packRgb(r: number, g: number, b: number): number {
 	return LITTLE_ENDIAN
 		? (0xff000000 | (b << 16) | (g << 8) | r) >>> 0
 		: ((r << 24) | (g << 16) | (b << 8) | 0xff) >>> 0;
+}
+
+function rgbaWord(ly: number, cb: number, cr: number): number {
+	const yy = Y_TO_RGB[ly] + RGB_LIMIT_ZERO;
+	return packRgb(
+		RGB_LIMIT[yy + CR_TO_R[cr]],
+		RGB_LIMIT[yy + CB_TO_G[cb] + CR_TO_G[cr]],
+		RGB_LIMIT[yy + CB_TO_B[cb]],
+	);
+}
+
+/** JPEG's EXTEND: an n-bit magnitude whose top bit is 0 stands for a negative value. */
+function extend(v: number, n: number): number {
+	return v < 1 << (n - 1) ? v - (1 << n) + 1 : v;
 }
 
 function clampByte(v: number): number {
