@@ -130,10 +130,30 @@ export function pixelReaders(pf: PixelFormat): PixelReaders {
 			rs[(v >>> redShift) & redMax]) >>>
 		0;
 
-	const bytes = pf.bitsPerPixel >> 3;
-	const value = valueReader(bytes, pf.bigEndian);
-	const pixel: PixelReader = { size: bytes, read: (s, o) => toRgba(value(s, o)) };
+	// Whole-byte channels (the usual 32-bit formats) are read byte by byte, no tables.
+	const byteChannels =
+		redMax === 255 &&
+		greenMax === 255 &&
+		blueMax === 255 &&
+		(redShift | greenShift | blueShift) % 8 === 0;
+	/** Reads `size` bytes holding the pixel value shifted right by `drop` bits. */
+	const reader = (size: number, drop: number): PixelReader => {
+		if (byteChannels) {
+			const at = (shift: number) => {
+				const i = (shift - drop) >> 3;
+				return pf.bigEndian ? size - 1 - i : i;
+			};
+			const [ri, gi, bi] = [at(redShift), at(greenShift), at(blueShift)];
+			return {
+				size,
+				read: (s, o) => (OPAQUE | (s[o + bi] << 16) | (s[o + gi] << 8) | s[o + ri]) >>> 0,
+			};
+		}
+		const value = valueReader(size, pf.bigEndian);
+		return { size, read: (s, o) => toRgba(value(s, o) << drop) };
+	};
 
+	const pixel = reader(pf.bitsPerPixel >> 3, 0);
 	let cpixel = pixel;
 	if (pf.bitsPerPixel === 32 && pf.depth <= 24) {
 		const top = Math.max(
@@ -142,9 +162,8 @@ export function pixelReaders(pf: PixelFormat): PixelReaders {
 			blueShift + Math.log2(blueMax + 1),
 		);
 		const bottom = Math.min(redShift, greenShift, blueShift);
-		const three = valueReader(3, pf.bigEndian);
-		if (top <= 24) cpixel = { size: 3, read: (s, o) => toRgba(three(s, o)) };
-		else if (bottom >= 8) cpixel = { size: 3, read: (s, o) => toRgba(three(s, o) << 8) };
+		if (top <= 24) cpixel = reader(3, 0);
+		else if (bottom >= 8) cpixel = reader(3, 8);
 	}
 
 	const is888 =
