@@ -262,8 +262,9 @@ export class Ast2x00Decoder {
 	}
 
 	/**
-	 * Decodes unit u of the tile (Huffman + IDCT) into tile[u * 64..]. Returns
-	 * whether the unit is flat (DC only: all 64 samples equal).
+	 * Decodes unit u of the tile (Huffman + IDCT) into tile[u * 64..]. A flat
+	 * unit (DC only: all 64 samples equal) gets only its first sample written
+	 * and returns true; expandFlat() completes it when a caller needs every sample.
 	 */
 	private transformUnit(c: number, u: number, quant: Int32Array): boolean {
 		const at = u * 64;
@@ -272,35 +273,49 @@ export class Ast2x00Decoder {
 			this.coef.fill(0, at, at + 64);
 			return false;
 		}
-		// The IDCT would give every sample the same value.
-		this.tile.fill(dcSample(this.coef[at], quant), at, at + 64);
+		this.tile[at] = dcSample(this.coef[at], quant);
 		this.coef[at] = 0;
 		return true;
+	}
+
+	/** Fills the units whose bit is set in `flat` from their first sample. */
+	private expandFlat(flat: number): void {
+		const tile = this.tile;
+		for (let u = 0; flat !== 0; u++, flat >>= 1) {
+			if (flat & 1) tile.fill(tile[u * 64], u * 64, u * 64 + 64);
+		}
 	}
 
 	private jpeg(fb: Framebuffer, x: number, y: number, mode420: boolean, q: number): void {
 		const luma = this.quant[q];
 		const chroma = this.quant[q + 1];
+		// Bit u set: unit u is flat.
+		let flat = 0;
 		if (mode420) {
-			// Bit u set: luma unit u is flat.
-			let flatLuma = 0;
-			for (let u = 0; u < 4; u++) if (this.transformUnit(0, u, luma)) flatLuma |= 1 << u;
-			const flatCb = this.transformUnit(1, 4, chroma);
-			const flatCr = this.transformUnit(2, 5, chroma);
-			this.put420(fb, x, y, flatCb && flatCr ? flatLuma : 0);
+			for (let u = 0; u < 4; u++) if (this.transformUnit(0, u, luma)) flat |= 1 << u;
+			if (this.transformUnit(1, 4, chroma)) flat |= 16;
+			if (this.transformUnit(2, 5, chroma)) flat |= 32;
+			// Quadrants drawn in one colour need only first samples; the rest need whole units.
+			const flatQuadrants = (flat & 48) === 48 ? flat & 15 : 0;
+			this.expandFlat(flatQuadrants === 15 ? 0 : flat & ~flatQuadrants);
+			this.put420(fb, x, y, flatQuadrants);
 		} else {
-			const flat = this.transformUnit(0, 0, luma);
-			const flatCb = this.transformUnit(1, 1, chroma);
-			const flatCr = this.transformUnit(2, 2, chroma);
-			this.put444(fb, x, y, flat && flatCb && flatCr);
+			if (this.transformUnit(0, 0, luma)) flat |= 1;
+			if (this.transformUnit(1, 1, chroma)) flat |= 2;
+			if (this.transformUnit(2, 2, chroma)) flat |= 4;
+			if (flat !== 7) this.expandFlat(flat);
+			this.put444(fb, x, y, flat === 7);
 		}
 	}
 
 	/** Refinement of an earlier 4:4:4 block: the decoded block is a signed delta (biased by 128) on the kept Y,Cb,Cr. */
 	private pass2(fb: Framebuffer, x: number, y: number): void {
 		const tile = this.tile;
-		for (let u = 0; u < 3; u++)
-			this.transformUnit(u, u, this.quant[QUANT_ADVANCE + (u === 0 ? 0 : 1)]);
+		let flat = 0;
+		for (let u = 0; u < 3; u++) {
+			if (this.transformUnit(u, u, this.quant[QUANT_ADVANCE + (u === 0 ? 0 : 1)])) flat |= 1 << u;
+		}
+		this.expandFlat(flat);
 		const yuv = this.yuv;
 		const x0 = x * 8;
 		const y0 = y * 8;
