@@ -393,14 +393,22 @@ export class Ast2x00Decoder {
 			}
 			return;
 		}
+		// Neighbouring pixels often repeat a colour: convert only on change.
+		let key = -1;
+		let word = 0;
 		for (let j = 0; j < h; j++) {
 			let p = (y0 + j) * width + x0;
 			for (let m = j * 8, end = m + w; m < end; m++, p++) {
 				const ly = tile[m];
 				const cb = tile[m + 64];
 				const cr = tile[m + 128];
-				pixels[p] = rgbaWord(ly, cb, cr);
-				yuv[p] = ly | (cb << 8) | (cr << 16);
+				const kept = ly | (cb << 8) | (cr << 16);
+				if (kept !== key) {
+					key = kept;
+					word = rgbaWord(ly, cb, cr);
+				}
+				pixels[p] = word;
+				yuv[p] = kept;
 			}
 		}
 	}
