@@ -13,7 +13,7 @@ import {
 	kernelPanicScreen,
 	renderConsoleScreen,
 	VGA_PALETTE,
-} from "../src/demo/console-screen.ts";
+} from "../src/providers/demo/console-screen.ts";
 import type { Framebuffer } from "../src/image/framebuffer.ts";
 import { optimiseForVision } from "../src/image/optimise.ts";
 import { encodePng } from "../src/image/png.ts";

@@ -1,5 +1,5 @@
 /**
- * Regenerates src/demo/font.ts from a Linux console font:
+ * Regenerates src/providers/demo/font.ts from a Linux console font:
  *
  *   node scripts/psf-to-font.ts /usr/share/consolefonts/Uni2-VGA16.psf.gz
  *
@@ -55,7 +55,7 @@ for (let c = FIRST; c <= LAST; c++) {
 	lines.push(`\t"${hex}", // ${c === FIRST ? "space" : String.fromCharCode(c)}`);
 }
 
-const out = resolve(import.meta.dirname, "../src/demo/font.ts");
+const out = resolve(import.meta.dirname, "../src/providers/demo/font.ts");
 writeFileSync(
 	out,
 	`/**

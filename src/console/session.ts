@@ -12,9 +12,16 @@ import { ConfigError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { optimiseForVision } from "../image/optimise.ts";
 import { encodePng } from "../image/png.ts";
+import { StageTimer } from "../log.ts";
 import { errorMessage } from "../mcp/tool-result.ts";
 import { createProviders } from "../providers/index.ts";
-import type { CallContext, ConsoleLink, PowerState, Progress } from "../providers/types.ts";
+import type {
+	CallContext,
+	ConsoleLink,
+	PowerState,
+	Progress,
+	Provider,
+} from "../providers/types.ts";
 
 export interface ScreenshotRequest {
 	provider: string;
@@ -60,11 +67,24 @@ export class ConsoleSession extends DurableObject<Env> {
 			? (p: Progress) => void Promise.resolve(onProgress(p)).catch(() => {})
 			: undefined;
 		if (listener) this.listeners.add(listener);
+		const timer = new StageTimer("screenshot", {
+			console: `${request.provider}:${request.serverId}`,
+			raw: request.raw,
+		});
 		try {
 			const capture = await this.sharedCapture(request);
-			return { ok: true, ...render(capture, request.raw) };
+			timer.stage("captured", {
+				warm: capture.warm,
+				width: capture.framebuffer.width,
+				height: capture.framebuffer.height,
+			});
+			const screenshot = render(capture, request.raw);
+			timer.stage("rendered", { pngBytes: screenshot.png.length });
+			return { ok: true, ...screenshot };
 		} catch (error) {
-			return { ok: false, error: errorMessage(error) };
+			const message = errorMessage(error);
+			timer.stage("failed", { error: message });
+			return { ok: false, error: message };
 		} finally {
 			if (listener) this.listeners.delete(listener);
 		}
@@ -90,9 +110,11 @@ export class ConsoleSession extends DurableObject<Env> {
 
 	private async capture(request: ScreenshotRequest): Promise<Capture> {
 		const limits = parseLimits(this.env);
+		const timer = new StageTimer("capture", { console: `${request.provider}:${request.serverId}` });
 		const ctx: CallContext = {
 			signal: AbortSignal.timeout(limits.toolTimeoutMs),
 			onProgress: (p) => {
+				timer.stage(p.message);
 				for (const listener of this.listeners) listener(p);
 			},
 		};
@@ -131,9 +153,14 @@ export class ConsoleSession extends DurableObject<Env> {
 		if (this.ctx.id.name !== undefined && this.ctx.id.name !== expectedName) {
 			throw new ConfigError(`console session ${this.ctx.id.name} cannot serve ${expectedName}`);
 		}
-		const provider = createProviders(this.env).find((p) => p.name === request.provider);
+		const provider = this.providers().find((p) => p.name === request.provider);
 		if (!provider) throw new ConfigError(`provider "${request.provider}" is not configured`);
 		return provider.openConsole(request.serverId, ctx);
+	}
+
+	/** The providers this deployment has; tests override it to inject transports. */
+	protected providers(): Provider[] {
+		return createProviders(this.env);
 	}
 
 	private closeLink(): void {

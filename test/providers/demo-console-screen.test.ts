@@ -4,8 +4,8 @@ import {
 	kernelPanicScreen,
 	renderConsoleScreen,
 	VGA_PALETTE,
-} from "../../src/demo/console-screen.ts";
-import { FIRST_GLYPH, GLYPH_HEIGHT, GLYPH_ROWS, LAST_GLYPH } from "../../src/demo/font.ts";
+} from "../../src/providers/demo/console-screen.ts";
+import { FIRST_GLYPH, GLYPH_HEIGHT, GLYPH_ROWS, LAST_GLYPH } from "../../src/providers/demo/font.ts";
 import { LimitError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 

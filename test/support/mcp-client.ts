@@ -10,7 +10,7 @@ export type EnvOverrides = Partial<Record<keyof Env, unknown>>;
 export function workerFetch(overrides: EnvOverrides = {}) {
 	const testEnv = { ...env, ...overrides } as Env;
 	return (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-		const request = new Request(input, init);
+		const request = new Request(input, init) as Parameters<typeof worker.fetch>[0];
 		// Requests that arrive over HTTP always carry Host; constructed ones do not.
 		if (!request.headers.has("Host")) request.headers.set("Host", new URL(request.url).host);
 		return worker.fetch(request, testEnv, createExecutionContext());

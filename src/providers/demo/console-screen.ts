@@ -1,5 +1,5 @@
-import { LimitError } from "../errors.ts";
-import type { Framebuffer } from "../image/framebuffer.ts";
+import { LimitError } from "../../errors.ts";
+import type { Framebuffer } from "../../image/framebuffer.ts";
 import { FIRST_GLYPH, GLYPH_HEIGHT, GLYPH_ROWS, GLYPH_WIDTH, LAST_GLYPH } from "./font.ts";
 
 /** The 16 colours of the VGA text-mode palette as 0xRRGGBB, by attribute index. */

@@ -1,5 +1,9 @@
-import { ProtocolError } from "../../errors.ts";
+import type { Framebuffer } from "../../image/framebuffer.ts";
+import { encodeAst2x00 } from "../../kvm/ast2x00/encoder.ts";
+import { openAmiConsole } from "../../kvm/console-link.ts";
+import { createMockBmc, type MockFrame } from "../../kvm/mock-bmc.ts";
 import type { CallContext, ConsoleLink, Provider, ServerInfo } from "../types.ts";
+import { KERNEL_PANIC_LINES, renderConsoleScreen } from "./console-screen.ts";
 
 export const DEMO_SERVER: ServerInfo = {
 	id: "demo-ami-bmc",
@@ -9,9 +13,14 @@ export const DEMO_SERVER: ServerInfo = {
 	ip: null,
 };
 
+/** High-quality tables keep the VGA glyphs sharp; 4:4:4 as a text console is sent by real BMCs. */
+const STREAM = { mode420: false, selector: 7, advanceSelector: 0, mapping: 0 } as const;
+
 /**
- * A simulated AMI BMC served inside the Worker, so the whole path (IVTP over
- * a WebSocket, ASPEED decode, image pipeline) works without any account.
+ * A simulated AMI BMC served inside the Worker, so the whole path (BMC web
+ * session, IVTP over a WebSocket, ASPEED decode, image pipeline) works
+ * without any account. It shows a server stuck in a kernel panic, with a
+ * blinking cursor sent as skip-coded update frames.
  */
 export class DemoProvider implements Provider {
 	readonly name = "demo";
@@ -24,7 +33,26 @@ export class DemoProvider implements Provider {
 		return serverId === DEMO_SERVER.id;
 	}
 
-	async openConsole(serverId: string, _ctx: CallContext): Promise<ConsoleLink> {
-		throw new ProtocolError(`demo console ${serverId} is not wired yet`);
+	openConsole(_serverId: string, ctx: CallContext): Promise<ConsoleLink> {
+		const bmc = createMockBmc({ frames: demoFrames, updatesPerRequest: 1 });
+		return openAmiConsole({ fetch: bmc.fetch, viewerUrl: bmc.viewerUrl() }, ctx);
 	}
+}
+
+let screens: { full: MockFrame; update: MockFrame } | undefined;
+
+/** The full frame has the cursor on; the update turns it off, touching only the cursor's block. */
+function demoFrames({ update }: { update: boolean }): MockFrame {
+	screens ??= encodeScreens();
+	return update ? screens.update : screens.full;
+}
+
+function encodeScreens(): { full: MockFrame; update: MockFrame } {
+	const on = renderConsoleScreen(KERNEL_PANIC_LINES, { cursor: true });
+	const off = renderConsoleScreen(KERNEL_PANIC_LINES, { cursor: false });
+	const frame = (image: Framebuffer, previous?: Framebuffer): MockFrame => ({
+		header: { width: image.width, height: image.height, ...STREAM },
+		stream: encodeAst2x00(image, { ...STREAM, previous }),
+	});
+	return { full: frame(on), update: frame(off, on) };
 }

@@ -1,0 +1,67 @@
+import { ConfigError } from "../../errors.ts";
+import { openAmiConsole } from "../../kvm/console-link.ts";
+import type { CallContext, ConsoleLink, Provider, ServerInfo } from "../types.ts";
+import { OvhClient } from "./client.ts";
+import { requestKvmViewerUrl, resolveIpToAllow } from "./ipmi.ts";
+import { listServers } from "./servers.ts";
+
+const CREDENTIALS = [
+	"OVH_ENDPOINT",
+	"OVH_APPLICATION_KEY",
+	"OVH_APPLICATION_SECRET",
+	"OVH_CONSUMER_KEY",
+] as const;
+
+/**
+ * OVH dedicated servers: listed through the OVH API, their consoles opened
+ * through OVH's IPMI access flow, which hands out an AMI BMC viewer URL.
+ */
+export class OvhProvider implements Provider {
+	readonly name = "ovh";
+	readonly #client: OvhClient;
+	readonly #allowedIp: string | undefined;
+
+	/** True when any OVH credential is set; a partial set is then a ConfigError naming what is missing. */
+	static isConfigured(env: Env): boolean {
+		return CREDENTIALS.some((name) => env[name]?.trim());
+	}
+
+	constructor(env: Env) {
+		const missing = CREDENTIALS.filter((name) => !env[name]?.trim());
+		if (missing.length > 0) {
+			throw new ConfigError(
+				`OVH is partly configured: set ${missing.join(", ")} too (npx wrangler secret put NAME)`,
+			);
+		}
+		this.#client = new OvhClient({
+			endpoint: env.OVH_ENDPOINT as string,
+			applicationKey: env.OVH_APPLICATION_KEY as string,
+			applicationSecret: env.OVH_APPLICATION_SECRET as string,
+			consumerKey: env.OVH_CONSUMER_KEY as string,
+		});
+		this.#allowedIp = env.IPMI_ALLOWED_IP;
+	}
+
+	listServers(ctx: CallContext): Promise<ServerInfo[]> {
+		return listServers(this.#client, { signal: ctx.signal });
+	}
+
+	/** OVH service names are open-ended; the registry asks this provider last. */
+	owns(_serverId: string): boolean {
+		return true;
+	}
+
+	async openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink> {
+		ctx.onProgress?.({ message: "asking OVH for IPMI access" });
+		const ipToAllow = await resolveIpToAllow(this.#client, this.#allowedIp, ctx.signal);
+		const viewer = await requestKvmViewerUrl(this.#client, serverId, {
+			ipToAllow,
+			onProgress: ctx.onProgress,
+			signal: ctx.signal,
+		});
+		return openAmiConsole(
+			{ fetch: (input, init) => fetch(input, init), viewerUrl: viewer.url },
+			ctx,
+		);
+	}
+}
