@@ -11,6 +11,10 @@ export default defineConfig({
 	],
 	test: {
 		include: ["test/**/*.test.ts"],
-		globalSetup: ["./test/global-setup.ts", "./test/vnc/real-server.setup.ts"],
+		globalSetup: [
+			"./test/global-setup.ts",
+			"./test/vnc/real-server.setup.ts",
+			"./test/kvm/mock-bmc-global-setup.ts",
+		],
 	},
 });
