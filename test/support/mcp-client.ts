@@ -2,6 +2,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import worker from "../../src/index.ts";
+import { testWorld } from "./test-worker.ts";
 
 /** Env overrides a test runs the Worker with (secrets, settings). */
 export type EnvOverrides = Partial<Record<keyof Env, unknown>>;
@@ -9,6 +10,7 @@ export type EnvOverrides = Partial<Record<keyof Env, unknown>>;
 /** Calls the Worker's fetch directly, with the test's env overrides. */
 export function workerFetch(overrides: EnvOverrides = {}) {
 	const testEnv = { ...env, ...overrides } as Env;
+	testWorld.envOverrides = overrides;
 	return (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
 		const request = new Request(input, init) as Parameters<typeof worker.fetch>[0];
 		// Requests that arrive over HTTP always carry Host; constructed ones do not.

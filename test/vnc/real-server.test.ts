@@ -3,11 +3,13 @@
  * real-server.setup.ts), compared pixel for pixel with the server's own
  * framebuffer dump. Fails, never skips, when the server is not installed.
  */
+import UPNG from "upng-js";
 import { describe, expect, inject, it } from "vitest";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import type { PixelFormat } from "../../src/vnc/pixel-format.ts";
 import { Encoding } from "../../src/vnc/rfb.ts";
 import { VncClient } from "../../src/vnc/vnc-client.ts";
+import { connectClient } from "../support/mcp-client.ts";
 import { BGR565_LE } from "./helpers.ts";
 
 const real = inject("vncReal");
@@ -123,5 +125,46 @@ describe("against TigerVNC (Xvnc + websockify)", () => {
 		} finally {
 			vnc.close();
 		}
+	});
+});
+
+// In this file rather than test/mcp so that no other test changes the picture meanwhile.
+describe("a VNC_TARGETS entry through an MCP client", () => {
+	it("returns TigerVNC's exact framebuffer with raw=true, password from a named secret", async () => {
+		const s = server();
+		const overrides = {
+			VNC_TARGETS: JSON.stringify([{ id: "xvnc", name: "TigerVNC", url: s.url, passwordSecret: "VNC_XVNC_PASSWORD" }]),
+			VNC_XVNC_PASSWORD: s.password,
+		};
+		const client = await connectClient(overrides);
+		try {
+			const listed = await client.callTool({ name: "list_servers", arguments: {} });
+			expect(listed.structuredContent).toMatchObject({
+				servers: [{ id: "xvnc", name: "TigerVNC", provider: "vnc", ip: "127.0.0.1" }],
+			});
+			const shown = rgbOf(await (await fetch(`${s.control}/show/2`)).text());
+			const result = await client.callTool({ name: "get_screenshot", arguments: { serverId: "xvnc", raw: true } });
+			expect(result.isError).toBeFalsy();
+			const [image, text] = result.content as { type: string; data?: string; text?: string }[];
+			const png = UPNG.decode(Uint8Array.from(atob(image.data as string), (c) => c.charCodeAt(0)).buffer);
+			const rgba = new Uint8Array(UPNG.toRGBA8(png)[0]);
+			expect(compare({ width: png.width, height: png.height, rgba }, shown).differing).toBe(0);
+			expect(text.text).toMatch(/^Console of xvnc \(vnc\): \d+x\d+, raw pixels/);
+			expect(JSON.stringify(result)).not.toContain(s.password);
+		} finally {
+			await fetch(`${s.control}/show/1`);
+			await client.close();
+		}
+	});
+
+	it("says which password secret is missing", async () => {
+		const s = server();
+		const client = await connectClient({
+			VNC_TARGETS: JSON.stringify([{ id: "xvnc", url: s.url, passwordSecret: "VNC_NOT_SET" }]),
+		});
+		const result = await client.callTool({ name: "list_servers", arguments: {} });
+		expect(result.isError).toBe(true);
+		expect((result.content as { text: string }[])[0].text).toMatch(/VNC_NOT_SET, which is not set/);
+		await client.close();
 	});
 });
