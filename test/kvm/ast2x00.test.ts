@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
 import { LimitError, ProtocolError } from "../../src/errors.ts";
 import { Ast2x00Decoder, type Ast2x00FrameHeader } from "../../src/kvm/ast2x00/decoder.ts";
+import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
 import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
 
 /** Header fields of each capture, from ../shared/vectors/README.md. */
@@ -169,6 +171,48 @@ describe("Ast2x00Decoder on malformed input", () => {
 		expect(() => d.decode({ ...SMALL, advanceSelector: 8 }, end)).toThrow(/AdvanceTableSelector/);
 		expect(() => d.decode({ ...SMALL, mapping: 2 }, end)).toThrow(/Mapping/);
 		expect(() => d.decode({ ...SMALL, width: 65 }, end)).toThrow(LimitError);
+	});
+
+	it("fails on arbitrary bytes with a ProtocolError or decodes them, never anything else", () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 600 }), fc.boolean(), (bytes, mode420) => {
+				const d = new Ast2x00Decoder();
+				try {
+					d.decode({ ...SMALL, width: 40, height: 24, mode420 }, bytes);
+				} catch (e) {
+					if (!(e instanceof ProtocolError)) throw e;
+				}
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+
+	it("fails on corrupted valid streams with a ProtocolError or decodes them, never anything else", () => {
+		const width = 48;
+		const height = 32;
+		const rgba = new Uint8Array(width * height * 4).map((_, i) => (i * 37) ^ (i >> 5));
+		for (const mode420 of [false, true]) {
+			const valid = encodeAst2x00({ width, height, rgba }, { mode420, selector: 4 });
+			const header = { ...SMALL, width, height, mode420, selector: 4 };
+			fc.assert(
+				fc.property(
+					fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 1, max: 255 })), {
+						minLength: 1,
+						maxLength: 4,
+					}),
+					(flips) => {
+						const bytes = valid.slice();
+						for (const [at, xor] of flips) bytes[at] ^= xor;
+						try {
+							new Ast2x00Decoder().decode(header, bytes);
+						} catch (e) {
+							if (!(e instanceof ProtocolError)) throw e;
+						}
+					},
+				),
+				{ numRuns: 1000 },
+			);
+		}
 	});
 
 	it("decodes VQ blocks from the initial colour cache and from updated colours", () => {
