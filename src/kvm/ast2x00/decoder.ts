@@ -142,6 +142,7 @@ export class Ast2x00Decoder {
 			if (r.pos + HEADER_BITS > r.end) {
 				throw new ProtocolError(`ASPEED stream truncated: no frame-end code after ${n} blocks`);
 			}
+			const start = r.pos;
 			const w = r.window;
 			const code = w >>> 28;
 			if (code === BlockCode.FRAME_END) return fb;
@@ -181,7 +182,7 @@ export class Ast2x00Decoder {
 					this.vq(fb, x, y, code & 3);
 					break;
 				default:
-					throw new ProtocolError(`ASPEED stream: unknown block code ${code} at bit ${r.pos}`);
+					throw new ProtocolError(`ASPEED stream: unknown block code ${code} at bit ${start}`);
 			}
 			if (++x === cols) {
 				x = 0;
