@@ -50,6 +50,8 @@ export interface MockOvhOptions {
 	timestampWindowS?: number;
 	/** Real delay before each answer, so concurrent calls overlap. */
 	latencyMs?: number;
+	/** The kvmipHtml5URL value handed out once an access task is done (e.g. a mock BMC's viewer URL). */
+	viewerUrl?: (serverName: string, taskId: number) => string;
 }
 
 export interface RecordedRequest {
@@ -115,6 +117,7 @@ export class MockOvh {
 	readonly #serverTime: () => number;
 	readonly #windowS: number;
 	readonly #latencyMs: number;
+	readonly #viewerUrl: MockOvhOptions["viewerUrl"];
 
 	constructor(options: MockOvhOptions = {}) {
 		this.applicationKey = options.applicationKey ?? "mockAppKey0000AK";
@@ -124,6 +127,7 @@ export class MockOvh {
 		this.#serverTime = options.serverTime ?? (() => Math.floor(Date.now() / 1000));
 		this.#windowS = options.timestampWindowS ?? 60;
 		this.#latencyMs = options.latencyMs ?? 0;
+		this.#viewerUrl = options.viewerUrl;
 	}
 
 	addServer(name: string, details: Partial<Omit<MockServer, "name">> = {}): MockServer {
@@ -250,7 +254,9 @@ export class MockOvh {
 				});
 			}
 			return json({
-				value: `https://kvm.mock-bmc.example/${encodeURIComponent(server.name)}/${granted.taskId}/viewer`,
+				value:
+					this.#viewerUrl?.(server.name, granted.taskId) ??
+					`https://kvm.mock-bmc.example/${encodeURIComponent(server.name)}/${granted.taskId}/viewer`,
 				expiration: new Date((this.#serverTime() + granted.ttl * 60) * 1000).toISOString(),
 			});
 		}

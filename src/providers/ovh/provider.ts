@@ -20,13 +20,15 @@ export class OvhProvider implements Provider {
 	readonly name = "ovh";
 	readonly #client: OvhClient;
 	readonly #allowedIp: string | undefined;
+	readonly #fetch: typeof fetch;
 
 	/** True when any OVH credential is set; a partial set is then a ConfigError naming what is missing. */
 	static isConfigured(env: Env): boolean {
 		return CREDENTIALS.some((name) => env[name]?.trim());
 	}
 
-	constructor(env: Env) {
+	/** `transport` serves both the OVH API and the BMC; tests inject mocks of both. */
+	constructor(env: Env, transport: typeof fetch = (input, init) => fetch(input, init)) {
 		const missing = CREDENTIALS.filter((name) => !env[name]?.trim());
 		if (missing.length > 0) {
 			throw new ConfigError(
@@ -38,7 +40,9 @@ export class OvhProvider implements Provider {
 			applicationKey: env.OVH_APPLICATION_KEY as string,
 			applicationSecret: env.OVH_APPLICATION_SECRET as string,
 			consumerKey: env.OVH_CONSUMER_KEY as string,
+			fetch: transport,
 		});
+		this.#fetch = transport;
 		this.#allowedIp = env.IPMI_ALLOWED_IP;
 	}
 
@@ -59,9 +63,6 @@ export class OvhProvider implements Provider {
 			onProgress: ctx.onProgress,
 			signal: ctx.signal,
 		});
-		return openAmiConsole(
-			{ fetch: (input, init) => fetch(input, init), viewerUrl: viewer.url },
-			ctx,
-		);
+		return openAmiConsole({ fetch: this.#fetch, viewerUrl: viewer.url }, ctx);
 	}
 }

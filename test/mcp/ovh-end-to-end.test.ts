@@ -1,0 +1,134 @@
+/**
+ * get_screenshot of an OVH server, end to end through the MCP client, the
+ * Worker and its ConsoleSession: OVH API (mock, checking signatures) -> IPMI
+ * access task -> viewer URL -> AMI BMC (mock) -> IVTP -> ASPEED decode -> PNG.
+ * The BMC sends a real AST2500 capture, so the pixels are checked against
+ * what the vendor's viewer draws.
+ */
+import UPNG from "upng-js";
+import { afterEach, describe, expect, it } from "vitest";
+import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
+import { OvhProvider } from "../../src/providers/ovh/provider.ts";
+import { MockOvh } from "../mocks/mock-ovh.ts";
+import { connectClient } from "../support/mcp-client.ts";
+import { testWorld } from "../support/test-worker.ts";
+import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
+
+const SERVER = "ns3141592.ip-203-0-113.eu";
+const OTHER = "ns2718281.ip-203-0-113.eu";
+const UBUNTU = "ast2x00/ubuntu_444_800x600_0chrom_0lum";
+
+/** Each test uses its own server, so it gets its own (cold) ConsoleSession. */
+function rig(server: string, options: { allowedIp?: string } = {}) {
+	const bmc = createMockBmc({
+		frames: () => ({
+			header: {
+				width: 800,
+				height: 600,
+				mode420: false,
+				selector: 0,
+				advanceSelector: 0,
+				mapping: 0,
+			},
+			stream: vector(`${UBUNTU}.bin`),
+		}),
+		split: "awkward",
+	});
+	const ovh = new MockOvh({ viewerUrl: () => bmc.viewerUrl() });
+	ovh.addServer(server);
+	ovh.taskPlan = { pollsToFinish: 1, outcome: "done", comment: "Access granted" };
+	const env = {
+		DEMO: "off",
+		OVH_ENDPOINT: "eu",
+		OVH_APPLICATION_KEY: ovh.applicationKey,
+		OVH_APPLICATION_SECRET: ovh.applicationSecret,
+		OVH_CONSUMER_KEY: ovh.consumerKey,
+		IPMI_ALLOWED_IP: options.allowedIp ?? "",
+	};
+	// One transport for both, as in production: the OVH API host goes to the mock OVH, the rest to the BMC.
+	const transport = ((input: RequestInfo | URL, init?: RequestInit) => {
+		const url = new URL(input instanceof Request ? input.url : input.toString());
+		return url.host === "eu.api.ovh.com"
+			? ovh.fetch(input as Request | string, init)
+			: bmc.fetch(input as Request | string, init);
+	}) as typeof fetch;
+	testWorld.sessionProviders.set(`ovh:${server}`, () => [
+		new OvhProvider({ ...env } as unknown as Env, transport),
+	]);
+	return { bmc, ovh, env };
+}
+
+function pixels(result: { content: unknown }) {
+	const [image] = result.content as { data: string }[];
+	const png = UPNG.decode(Uint8Array.from(atob(image.data), (c) => c.charCodeAt(0)).buffer);
+	return { width: png.width, height: png.height, rgba: new Uint8Array(UPNG.toRGBA8(png)[0]) };
+}
+
+function expected(): Uint8Array {
+	const png = vector(`${UBUNTU}.expected.png`);
+	return new Uint8Array(UPNG.toRGBA8(UPNG.decode(png.slice().buffer))[0]);
+}
+
+afterEach(() => testWorld.sessionProviders.clear());
+
+describe.skipIf(!vectorsPresent)(
+	`OVH get_screenshot end to end (${vectorsPresent ? "real capture" : VECTORS_MISSING})`,
+	() => {
+		it("opens IPMI access for the IP OVH sees, reports progress, and shows the console pixel-exact", async () => {
+			const { ovh, env, bmc } = rig(SERVER);
+			const client = await connectClient(env);
+			const progress: string[] = [];
+			const result = await client.callTool(
+				{ name: "get_screenshot", arguments: { serverId: SERVER, raw: true } },
+				undefined,
+				{ onprogress: (p) => progress.push(p.message ?? "") },
+			);
+			expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+			const shot = pixels(result);
+			expect([shot.width, shot.height]).toEqual([800, 600]);
+			const want = expected();
+			expect(shot.rgba.every((v, i) => v === want[i])).toBe(true);
+
+			const access = ovh.requests.find(
+				(r) => r.method === "POST" && r.path.endsWith("/features/ipmi/access"),
+			);
+			expect(access?.body).toEqual({
+				type: "kvmipHtml5URL",
+				ttl: 15,
+				ipToAllow: ovh.geolocationIp,
+			});
+			expect(progress.length).toBeGreaterThanOrEqual(3);
+			expect(progress.join("\n")).toMatch(/OVH/);
+
+			// The second screenshot reuses the open KVM socket: no new OVH task, no new BMC connection.
+			const tasksBefore = ovh.tasks.size;
+			const again = await client.callTool({
+				name: "get_screenshot",
+				arguments: { serverId: SERVER },
+			});
+			expect(again.isError).toBeFalsy();
+			expect((again.content as { text?: string }[])[1].text).toMatch(
+				/reused the open console session/,
+			);
+			expect(ovh.tasks.size).toBe(tasksBefore);
+			expect(bmc.connections.length).toBe(1);
+			await client.close();
+		});
+
+		it("uses IPMI_ALLOWED_IP when set, without asking OVH", async () => {
+			const { ovh, env } = rig(OTHER, { allowedIp: "192.0.2.44" });
+			const client = await connectClient(env);
+			const result = await client.callTool({
+				name: "get_screenshot",
+				arguments: { serverId: OTHER, raw: true },
+			});
+			expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+			expect(ovh.requests.some((r) => r.path === "/me/geolocation")).toBe(false);
+			const access = ovh.requests.find(
+				(r) => r.method === "POST" && r.path.endsWith("/features/ipmi/access"),
+			);
+			expect(access?.body).toMatchObject({ ipToAllow: "192.0.2.44" });
+			await client.close();
+		});
+	},
+);
