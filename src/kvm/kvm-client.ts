@@ -168,8 +168,8 @@ export class KvmClient {
 		}
 		ws.binaryType = "arraybuffer";
 		ws.accept();
-		// The viewer offers both; a BMC that picks base64 exchanges base64 text messages.
-		const base64 = response.headers.get("Sec-WebSocket-Protocol")?.trim() === "base64";
+		// Like the HTML5 viewer: unless the BMC picked "binary", it speaks base64 text.
+		const base64 = response.headers.get("Sec-WebSocket-Protocol")?.trim() !== "binary";
 		return new KvmClient(ws, base64, decoder);
 	}
 
@@ -270,8 +270,7 @@ export class KvmClient {
 	#onMessage(data: ArrayBuffer | string): void {
 		if (this.#failure) return;
 		try {
-			const bytes =
-				typeof data === "string" ? base64Bytes(data, this.#base64) : new Uint8Array(data);
+			const bytes = typeof data === "string" ? base64Bytes(data) : new Uint8Array(data);
 			for (const packet of this.#framer.push(bytes)) this.#onPacket(packet);
 		} catch (error) {
 			this.#fail(error as Error);
@@ -384,9 +383,7 @@ function validationMessage(result: number): string {
 	}
 }
 
-function base64Bytes(text: string, expected: boolean): Uint8Array {
-	if (!expected)
-		throw new KvmError("bmc-http", "the BMC sent a text message on the binary KVM socket");
+function base64Bytes(text: string): Uint8Array {
 	let binary: string;
 	try {
 		binary = atob(text);

@@ -65,6 +65,8 @@ export interface MockBmcOptions {
 	 * or only the page's script (URL without a token parameter).
 	 */
 	sessionIn?: "set-cookie" | "url" | "script";
+	/** "base64": pick that subprotocol and exchange base64 text messages, as older AMI firmware does. */
+	wire?: "binary" | "base64";
 	misbehave?: MockMisbehaviour;
 	/** Seed for the awkward cuts and garbage. */
 	seed?: number;
@@ -169,7 +171,8 @@ location.href = "/viewer.html";
 			connections.push(connection);
 			connection.start();
 			const headers = new Headers();
-			if (offered.includes("binary")) headers.set("Sec-WebSocket-Protocol", "binary");
+			const wire = options.wire ?? "binary";
+			if (offered.includes(wire)) headers.set("Sec-WebSocket-Protocol", wire);
 			return new Response(null, { status: 101, webSocket: client, headers });
 		}
 		return new Response("Not Found", { status: 404 });
@@ -226,8 +229,17 @@ class MockConnection implements MockKvmConnection {
 		});
 		ws.addEventListener("message", (e) => {
 			const data = e.data;
-			if (typeof data === "string") return;
-			for (const packet of this.#framer.push(new Uint8Array(data))) {
+			if ((typeof data === "string") !== (options.wire === "base64")) {
+				// The client ignored the negotiated subprotocol.
+				this.#closedByMock = true;
+				ws.close(1003, "wrong message type for the subprotocol");
+				return;
+			}
+			const bytes =
+				typeof data === "string"
+					? Uint8Array.from(atob(data), (c) => c.charCodeAt(0))
+					: new Uint8Array(data);
+			for (const packet of this.#framer.push(bytes)) {
 				this.received.push(packet.type);
 				this.#onPacket(packet.type, packet.payload);
 			}
@@ -322,7 +334,7 @@ class MockConnection implements MockKvmConnection {
 		if (this.isClosed) return;
 		const split = this.#options.split ?? "packet";
 		if (split === "packet") {
-			for (const p of packets) this.#ws.send(p);
+			for (const p of packets) this.#message(p);
 			return;
 		}
 		const bytes = concatPackets(packets);
@@ -331,9 +343,19 @@ class MockConnection implements MockKvmConnection {
 			// Awkward: a fifth of cuts land within a few bytes (inside headers), the rest anywhere.
 			const size =
 				split === "drip" ? 1 : r < 0.2 ? 1 + Math.floor(r * 40) : 1 + Math.floor(r * 6000);
-			this.#ws.send(bytes.slice(at, at + size));
+			this.#message(bytes.slice(at, at + size));
 			at += size;
 		}
+	}
+
+	#message(bytes: Uint8Array): void {
+		if (this.#options.wire !== "base64") {
+			this.#ws.send(bytes);
+			return;
+		}
+		let binary = "";
+		for (const b of bytes) binary += String.fromCharCode(b);
+		this.#ws.send(btoa(binary));
 	}
 }
 

@@ -165,6 +165,22 @@ describe("KvmClient", () => {
 		await expectClientClosedAll(mock);
 	});
 
+	it("speaks base64 text messages when the BMC picks that subprotocol", async () => {
+		const mock = mockBmc({ wire: "base64" });
+		const frame = await captureScreenshot({
+			fetch: mock.fetch,
+			from: { viewerUrl: mock.viewerUrl() },
+			decoder: recordingDecoder(),
+		});
+		expect(frame.stream).toEqual(new Uint8Array(3000).fill(1));
+		expect(mock.connections[0].received.slice(0, 3)).toEqual([
+			IvtpType.CONNECTION_COMPLETE,
+			IvtpType.VALIDATE_VIDEO_SESSION,
+			IvtpType.RESUME_REDIRECTION,
+		]);
+		await expectClientClosedAll(mock);
+	});
+
 	it("fails at once when the server is powered off", async () => {
 		const mock = mockBmc({ power: "off" });
 		const kvm = await connect(mock);
