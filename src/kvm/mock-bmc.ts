@@ -43,7 +43,11 @@ export type MockMisbehaviour =
 	/** Send random bytes instead of the frame. */
 	| "garbage"
 	/** Send PAINT_BLANK_SCREEN instead of the frame (host on, no video signal). */
-	| "blank-screen";
+	| "blank-screen"
+	/** Answer GET_FULL_SCREEN with STOP_SESSION_IMMEDIATE: another user terminated us. */
+	| "terminate-session"
+	/** Greet with MAX_SESSION_CLOSE instead of CONNECTION_ALLOWED. */
+	| "too-many-sessions";
 
 export interface MockBmcOptions {
 	frames: MockFrameSource;
@@ -247,7 +251,8 @@ class MockConnection implements MockKvmConnection {
 	}
 
 	start(): void {
-		this.#send([encodeIvtp(IvtpType.CONNECTION_ALLOWED)]);
+		const full = this.#options.misbehave === "too-many-sessions";
+		this.#send([encodeIvtp(full ? IvtpType.MAX_SESSION_CLOSE : IvtpType.CONNECTION_ALLOWED)]);
 	}
 
 	#onPacket(type: number, payload: Uint8Array): void {
@@ -274,6 +279,10 @@ class MockConnection implements MockKvmConnection {
 				return;
 			case IvtpType.GET_FULL_SCREEN:
 				if (!this.#validated) return;
+				if (this.#options.misbehave === "terminate-session") {
+					this.#send([encodeIvtp(IvtpType.STOP_SESSION_IMMEDIATE, 10)]);
+					return;
+				}
 				if (power === PowerStatus.OFF || this.#options.misbehave === "blank-screen") {
 					this.#send([encodeIvtp(IvtpType.PAINT_BLANK_SCREEN)]);
 					return;

@@ -201,6 +201,38 @@ describe("KvmClient", () => {
 		await expectClientClosedAll(mock);
 	});
 
+	it("reports a session terminated by the BMC", async () => {
+		const mock = mockBmc({ misbehave: "terminate-session" });
+		const kvm = await connect(mock);
+		const error = (await failure(kvm.captureFrame())) as KvmError;
+		expect(error.reason).toBe("session-ended");
+		expect(error.message).toBe(
+			"the BMC ended the KVM session: the KVM session was terminated by another user",
+		);
+		await expectClientClosedAll(mock);
+	});
+
+	it("reports a BMC with no KVM session to spare", async () => {
+		const mock = mockBmc({ misbehave: "too-many-sessions" });
+		const error = (await failure(connect(mock))) as KvmError;
+		expect(error.reason).toBe("session-ended");
+		expect(error.message).toBe(
+			"the BMC refused the KVM session: it has as many KVM sessions open as it allows",
+		);
+		await expectClientClosedAll(mock);
+	});
+
+	it("sends keep-alives on a warm session", async () => {
+		const mock = mockBmc();
+		const kvm = await connect(mock);
+		kvm.keepAlive();
+		await kvm.captureFrame();
+		kvm.close();
+		kvm.keepAlive(); // a no-op once closed
+		await expectClientClosedAll(mock);
+		expect(mock.connections[0].received.filter((t) => t === IvtpType.KEEP_ALIVE)).toHaveLength(1);
+	});
+
 	it("reports a rejected validation and closes", async () => {
 		const mock = mockBmc({ misbehave: "reject-validation" });
 		const error = (await failure(connect(mock))) as KvmError;
