@@ -3,7 +3,8 @@
  * WebSocket, opened through an injected fetch (Workers' outbound WebSocket:
  * `fetch(https://…, {Upgrade: websocket})`, since `wss://` URLs throw there).
  *
- * Handshake, as the HTML5 viewer does it:
+ * Handshake, after AMI's HTML5 viewer and ovh-ikvm-mcp (which adds
+ * CONNECTION_COMPLETE: some firmware rejects validation without it):
  *   ← CONNECTION_ALLOWED
  *   → CONNECTION_COMPLETE(status 1) + VALIDATE_VIDEO_SESSION(status 1, 373 B)
  *     + RESUME_REDIRECTION, in one message
