@@ -91,6 +91,14 @@ describe("listServers", () => {
 		);
 	});
 
+	it("refuses a service name that is not well-formed Unicode (found by fuzzing)", async () => {
+		const { mock, client } = ovhTestRig();
+		mock.inject({ path: "/dedicated/server", status: 200, body: ["\udfff x", "ns1"] });
+		await expect(listServers(client)).rejects.toThrow(
+			new ProtocolError("OVH API GET /dedicated/server did not answer a list of service names"),
+		);
+	});
+
 	it("refuses details with a field of the wrong type", async () => {
 		const { mock, client } = ovhTestRig();
 		mock.addServer("ns1");

@@ -24,7 +24,9 @@ export async function listServers(
 ): Promise<ServerInfo[]> {
 	const { signal, concurrency = 8 } = options;
 	const names = await client.get("/dedicated/server", { signal });
-	if (!Array.isArray(names) || !names.every((name) => typeof name === "string" && name !== "")) {
+	// A lone surrogate (JSON allows "\udfff") would make encodeURIComponent throw a URIError.
+	const isName = (name: unknown) => typeof name === "string" && name !== "" && name.isWellFormed();
+	if (!Array.isArray(names) || !names.every(isName)) {
 		throw new ProtocolError("OVH API GET /dedicated/server did not answer a list of service names");
 	}
 	if (names.length > MAX_OVH_SERVERS) {
