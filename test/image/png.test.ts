@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
 import { LimitError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { encodePng } from "../../src/image/png.ts";
+import { vector, vectorsPresent } from "../support/vectors.ts";
 
 function decode(png: Uint8Array): { fb: Framebuffer; ctype: number } {
 	const buffer = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
@@ -35,6 +37,16 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 	return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
+/** Reference bitwise CRC-32, independent of the encoder's table. */
+function crc32(bytes: Uint8Array): number {
+	let c = 0xffffffff;
+	for (const b of bytes) {
+		c ^= b;
+		for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+	}
+	return (c ^ 0xffffffff) >>> 0;
+}
+
 const PNG_TYPE_RGB = 2;
 const PNG_TYPE_INDEXED = 3;
 
@@ -64,11 +76,108 @@ describe("encodePng", () => {
 		expect(sameBytes(back.rgba, fb.rgba)).toBe(true);
 	});
 
+	// Palette sizes at and across each bit-depth boundary, at widths whose rows
+	// end mid-byte at every depth below 8.
+	it.each([
+		[1, 1],
+		[2, 1],
+		[3, 2],
+		[4, 2],
+		[5, 4],
+		[16, 4],
+		[17, 8],
+		[256, 8],
+	])("round-trips %i colours as an indexed PNG of %i bits a pixel", (colours, bitDepth) => {
+		for (const [width, height] of [
+			[1, 1],
+			[13, 7],
+			[33, 9],
+			[50, 20],
+		]) {
+			const fb = image(width, height, (x, y) => ((x * 7 + y * 3) % colours) * 0x010305);
+			const png = encodePng(fb);
+			const { fb: back, ctype } = decode(png);
+			expect(ctype).toBe(PNG_TYPE_INDEXED);
+			expect(back.width).toBe(width);
+			expect(back.height).toBe(height);
+			expect(sameBytes(back.rgba, fb.rgba)).toBe(true);
+			const distinct = Math.min(colours, width * height);
+			const depth = distinct <= 2 ? 1 : distinct <= 4 ? 2 : distinct <= 16 ? 4 : 8;
+			expect(png[24]).toBe(depth); // IHDR bit depth
+			if (width * height >= colours) expect(depth).toBe(bitDepth);
+		}
+	});
+
+	it("round-trips any image exactly, whatever its size and palette", () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 1, max: 40 }),
+				fc.integer({ min: 1, max: 12 }),
+				fc.integer({ min: 1, max: 300 }),
+				fc.integer(),
+				(width, height, colours, seed) => {
+					const fb = image(
+						width,
+						height,
+						(x, y) => Math.imul(((x * 31 + y * 17) % colours) + 1, seed) >>> 8,
+					);
+					const { fb: back } = decode(encodePng(fb));
+					return back.width === width && back.height === height && sameBytes(back.rgba, fb.rgba);
+				},
+			),
+		);
+	});
+
+	it("switches to RGB at 257 colours", () => {
+		const fb = image(257, 3, (x) => (x < 256 ? x * 0x010101 : 0x123456));
+		const { fb: back, ctype } = decode(encodePng(fb));
+		expect(ctype).toBe(PNG_TYPE_RGB);
+		expect(sameBytes(back.rgba, fb.rgba)).toBe(true);
+	});
+
+	it("keeps colours apart that differ in one channel, white and black included", () => {
+		const fb = image(6, 1, (x) => [0xffffff, 0, 0xfffffe, 0x010000, 0x000100, 0x000001][x]);
+		const { fb: back } = decode(encodePng(fb));
+		expect(sameBytes(back.rgba, fb.rgba)).toBe(true);
+	});
+
+	it("writes valid chunks: IHDR first, IEND last, every CRC right", () => {
+		const png = encodePng(image(9, 5, (x, y) => (x + y) % 3));
+		const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+		const types: string[] = [];
+		for (let at = 8; at < png.length; ) {
+			const length = view.getUint32(at);
+			types.push(String.fromCharCode(...png.subarray(at + 4, at + 8)));
+			expect(view.getUint32(at + 8 + length)).toBe(crc32(png.subarray(at + 4, at + 8 + length)));
+			at += 12 + length;
+		}
+		expect(types).toEqual(["IHDR", "PLTE", "IDAT", "IEND"]);
+	});
+
+	it.skipIf(!vectorsPresent)("round-trips a real desktop capture as RGB", () => {
+		// The AMI viewer's rendering of a real AST2500 Ubuntu capture: ~32,000 colours.
+		const expected = vector("ast2x00/ubuntu_444_800x600_0chrom_0lum.expected.png");
+		const { fb } = decode(expected);
+		const png = encodePng(fb);
+		const { fb: back, ctype } = decode(png);
+		expect(ctype).toBe(PNG_TYPE_RGB);
+		expect(sameBytes(back.rgba, fb.rgba)).toBe(true);
+		expect(png.length).toBeLessThan(200_000);
+	});
+
 	it("encodes a framebuffer that is a view into a larger buffer", () => {
 		const whole = image(4, 4, (x, y) => (x + y) * 0x101010);
 		const view = { width: 4, height: 2, rgba: whole.rgba.subarray(32) };
 		const { fb: back } = decode(encodePng(view));
 		expect(back.rgba).toEqual(whole.rgba.subarray(32));
+	});
+
+	it("encodes a view that does not start on a 4-byte boundary", () => {
+		const whole = image(3, 3, (x, y) => (x * 3 + y) * 0x0a0b0c);
+		const bytes = new Uint8Array(whole.rgba.length + 1);
+		bytes.set(whole.rgba, 1);
+		const { fb: back } = decode(encodePng({ width: 3, height: 3, rgba: bytes.subarray(1) }));
+		expect(sameBytes(back.rgba, whole.rgba)).toBe(true);
 	});
 
 	it("rejects a framebuffer whose buffer does not match its size", () => {
