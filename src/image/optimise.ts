@@ -1,8 +1,3 @@
-// Node resolves this to photon's "node" entry (wasm inlined, compiled at import);
-// wrangler and the workerd test pool resolve it to the "workerd" entry, whose
-// wasm is bundled as a precompiled module (workerd refuses to compile wasm from
-// bytes at run time). One import, the package's export conditions pick.
-import { PhotonImage, resample } from "@cf-wasm/photon";
 import { checkFramebuffer } from "./check.ts";
 import type { Framebuffer } from "./framebuffer.ts";
 
@@ -141,21 +136,26 @@ function luma(r: number, g: number, b: number): number {
 }
 
 /**
- * Photon's `resample` is point sampling through the least common multiple of
- * the sizes; at a whole factor that is exact pixel replication.
+ * Whole-factor nearest-neighbour: each pixel becomes a factor x factor block.
+ * Each source row is widened once into the output, then copied down. This is
+ * what photon's `resample` computes at a whole factor (tests check the two
+ * agree), about 20x faster: photon point-samples through the least common
+ * multiple of the sizes, ~45 ms for 720x400 x2 against ~2 ms here.
  */
 function upscale(fb: Framebuffer, factor: number): Framebuffer {
 	const width = fb.width * factor;
 	const height = fb.height * factor;
-	const source = new PhotonImage(fb.rgba, fb.width, fb.height);
-	try {
-		const scaled = resample(source, width, height);
-		try {
-			return { width, height, rgba: scaled.get_raw_pixels() };
-		} finally {
-			scaled.free();
+	// stretchLevels returns a fresh array, so its words are aligned.
+	const src = new Uint32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height);
+	const rgba = new Uint8Array(width * height * 4);
+	const out = new Uint32Array(rgba.buffer);
+	for (let y = 0, p = 0; y < fb.height; y++) {
+		const row = y * factor * width;
+		for (let o = row, end = row + width; o < end; p++) {
+			const pixel = src[p];
+			for (let k = 0; k < factor; k++) out[o++] = pixel;
 		}
-	} finally {
-		source.free();
+		for (let k = 1; k < factor; k++) out.copyWithin(row + k * width, row, row + width);
 	}
+	return { width, height, rgba };
 }

@@ -1,3 +1,5 @@
+// The workerd test pool resolves photon to its "workerd" entry (precompiled wasm).
+import { PhotonImage, resample } from "@cf-wasm/photon";
 import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
 import { LimitError } from "../../src/errors.ts";
@@ -194,6 +196,27 @@ describe("optimiseForVision", () => {
 			}
 		}
 		expect(distinctColours(out)).toBe(distinctColours(levelled));
+	});
+
+	it("upscales exactly as photon's resample does at a whole factor", () => {
+		for (const [w, h] of [
+			[720, 400],
+			[333, 201],
+		]) {
+			const fb = screen(w, h, (x, y) => (isStroke(x, y) ? (x * 0x1f3) ^ (y * 0x2c1) : 0x000010));
+			const levelled = stretchLevels(fb);
+			const out = optimiseForVision(fb);
+			const factor = upscaleFactor(w, h);
+			const source = new PhotonImage(levelled.rgba, w, h);
+			const scaled = resample(source, w * factor, h * factor);
+			const reference = scaled.get_raw_pixels();
+			scaled.free();
+			source.free();
+			expect([out.width, out.height]).toEqual([w * factor, h * factor]);
+			expect(
+				out.rgba.length === reference.length && out.rgba.every((v, i) => v === reference[i]),
+			).toBe(true);
+		}
 	});
 
 	it("does not touch its input", () => {
