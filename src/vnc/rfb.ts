@@ -80,6 +80,13 @@ function securityName(type: number): string {
 const MAX_REASON = 64 * 1024;
 const MAX_NAME = 64 * 1024;
 const MAX_CUT_TEXT = 1024 * 1024;
+/**
+ * Pixels a server may make us paint or allocate per frame request, in
+ * largest-screens: an honest answer paints about one screen (two after a
+ * resize), while 16-byte CopyRect or DesktopSize rectangles could otherwise
+ * make a few KiB cost seconds.
+ */
+const SCREENS_PER_REQUEST = 8;
 
 type State =
 	| "version"
@@ -119,6 +126,8 @@ export class RfbClient {
 
 	#haveFrame = false;
 	#wantFrame = false;
+	/** Pixels of rectangles and resizes since the last requestFrame. */
+	#painted = 0;
 	readonly #rectCounts = new Map<number, number>();
 
 	constructor(opts: RfbOptions = {}) {
@@ -178,6 +187,11 @@ export class RfbClient {
 	 */
 	requestFrame(): void {
 		if (this.#state !== "normal") throw new Error("RfbClient.requestFrame before ready");
+		this.#painted = 0;
+		this.#request();
+	}
+
+	#request(): void {
 		this.#wantFrame = true;
 		const { width, height } = this.#fb;
 		if (!this.#haveFrame) {
@@ -417,6 +431,13 @@ export class RfbClient {
 				encoding: q.s32(8),
 			};
 			q.skip(12);
+			this.#painted += rect.width * rect.height;
+			const budget = SCREENS_PER_REQUEST * this.#maxWidth * this.#maxHeight;
+			if (this.#painted > budget) {
+				throw new LimitError(
+					`VNC server sent more than ${SCREENS_PER_REQUEST} screens of ${this.#maxWidth}x${this.#maxHeight} pixels for one frame request`,
+				);
+			}
 			if (rect.encoding === Encoding.desktopSize) {
 				this.#resize(rect.width, rect.height);
 				this.#resized = true;
@@ -458,7 +479,7 @@ export class RfbClient {
 			// New screen size: its pixels come with a full update we ask for now.
 			this.#resized = false;
 			this.#haveFrame = false;
-			if (this.#wantFrame) this.requestFrame();
+			if (this.#wantFrame) this.#request();
 			return;
 		}
 		this.#haveFrame = true;

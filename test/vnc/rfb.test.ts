@@ -403,6 +403,31 @@ describe("bad input", () => {
 		expect(() => ready().receive(Uint8Array.of(3, 0, 0, 0, 0x10, 0, 0, 0))).toThrow(LimitError);
 	});
 
+	it("bounds the pixels painted or allocated per frame request", () => {
+		// Each 16-byte update resizes, so allocates and clears, a whole screen: before
+		// this bound, 4 KiB of them at the default 4096x4096 limit took 10 s.
+		const resize = (i: number) => header(0, 0, i % 2 ? 300 : 299, 100, Encoding.desktopSize);
+		const c = ready({ maxWidth: 300, maxHeight: 100 });
+		c.requestFrame();
+		for (let i = 0; i < 8; i++) c.receive(resize(i)); // 8 screens of 300x100
+		expect(() => c.receive(resize(8))).toThrow(
+			new LimitError("VNC server sent more than 8 screens of 300x100 pixels for one frame request"),
+		);
+		// Every frame request starts a new budget.
+		const d = ready({ maxWidth: 300, maxHeight: 100 });
+		for (let i = 0; i < 8; i++) d.receive(resize(i));
+		d.requestFrame();
+		for (let i = 0; i < 8; i++) d.receive(resize(i));
+		// CopyRect counts too: 9 whole-screen copies in one update.
+		const copies = ready({ maxWidth: 250, maxHeight: 90 });
+		const update = Uint8Array.of(0, 0, 0, 9);
+		const copy = header(0, 0, 250, 90, Encoding.copyRect).subarray(4);
+		const flood = [update, ...Array.from({ length: 9 }, () => [...copy, 0, 0, 0, 0])].flatMap(
+			(p) => [...p],
+		);
+		expect(() => copies.receive(Uint8Array.from(flood))).toThrow(LimitError);
+	});
+
 	it("stays failed after an error", () => {
 		const c = ready();
 		expect(() => c.receive(Uint8Array.of(9))).toThrow();
