@@ -25,7 +25,7 @@ export function parseLimits(env: Env): Limits {
 		maxWidth: Number(size[1]),
 		maxHeight: Number(size[2]),
 		toolTimeoutMs: seconds(env.TOOL_TIMEOUT_SECONDS, "TOOL_TIMEOUT_SECONDS", 60, 5, 600) * 1000,
-		idleMs: seconds(env.IDLE_SECONDS, "IDLE_SECONDS", 120, 5, 3600) * 1000,
+		idleMs: seconds(env.IDLE_SECONDS, "IDLE_SECONDS", 120, 1, 3600) * 1000,
 	};
 }
 

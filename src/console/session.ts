@@ -91,13 +91,14 @@ export class ConsoleSession extends DurableObject<Env> {
 	}
 
 	override async alarm(): Promise<void> {
-		const { idleMs } = parseLimits(this.env);
+		const { idleMs } = parseLimits(this.settings());
 		const idleFor = Date.now() - this.lastUsed;
 		if (this.inflight || idleFor < idleMs) {
 			await this.ctx.storage.setAlarm(Date.now() + Math.max(idleMs - idleFor, 1000));
 			return;
 		}
-		this.closeLink();
+		// Closing the sockets lets the object hibernate; the link keeps its credentials for a quick reopen.
+		this.link?.suspend();
 	}
 
 	/** Callers that arrive while a capture runs wait for that capture instead of starting their own. */
@@ -109,7 +110,7 @@ export class ConsoleSession extends DurableObject<Env> {
 	}
 
 	private async capture(request: ScreenshotRequest): Promise<Capture> {
-		const limits = parseLimits(this.env);
+		const limits = parseLimits(this.settings());
 		const timer = new StageTimer("capture", { console: `${request.provider}:${request.serverId}` });
 		const ctx: CallContext = {
 			signal: AbortSignal.timeout(limits.toolTimeoutMs),
@@ -158,9 +159,14 @@ export class ConsoleSession extends DurableObject<Env> {
 		return provider.openConsole(request.serverId, ctx);
 	}
 
+	/** This deployment's settings and secrets; tests override it with their own. */
+	protected settings(): Env {
+		return this.env;
+	}
+
 	/** The providers this deployment has; tests override it to inject transports. */
 	protected providers(): Provider[] {
-		return createProviders(this.env);
+		return createProviders(this.settings());
 	}
 
 	private closeLink(): void {

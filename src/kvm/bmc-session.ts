@@ -43,6 +43,8 @@ export interface OpenBmcSessionOptions {
 const VIEWER_PAGE_LIMIT = 1024 * 1024;
 const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 
+type HttpOptions = Omit<OpenBmcSessionOptions, "viewerUrl">;
+
 export async function openBmcSession(options: OpenBmcSessionOptions): Promise<BmcSession> {
 	let url: URL;
 	try {
@@ -93,9 +95,28 @@ export async function openBmcSession(options: OpenBmcSessionOptions): Promise<Bm
 		throw new KvmError("bmc-http", `the BMC answered HTTP ${activation.status} to /viewer.html`);
 	}
 
+	return requestKvmToken(http, { origin: url.origin, sessionId, csrfToken });
+}
+
+/**
+ * A fresh single-use KVM token for a web session we already hold, so a warm
+ * console can reopen its socket without a new viewer URL (on OVH, a new
+ * IPMI access task of 10 to 40 s). Fails as `viewer-expired` once the BMC
+ * has forgotten the session.
+ */
+export function renewKvmToken(options: HttpOptions, session: BmcSession): Promise<BmcSession> {
+	const http = new BmcHttp(options, [session.sessionId, session.csrfToken ?? ""]);
+	return requestKvmToken(http, session);
+}
+
+async function requestKvmToken(
+	http: BmcHttp,
+	{ origin, sessionId, csrfToken }: Pick<BmcSession, "origin" | "sessionId" | "csrfToken">,
+): Promise<BmcSession> {
+	const cookie = `QSESSIONID=${sessionId}`;
 	const headers: Record<string, string> = { Cookie: cookie, Accept: "application/json" };
 	if (csrfToken) headers["X-CSRFTOKEN"] = csrfToken;
-	const tokenResponse = await http.get("/api/kvm/token", `${url.origin}/api/kvm/token`, headers);
+	const tokenResponse = await http.get("/api/kvm/token", `${origin}/api/kvm/token`, headers);
 	if (
 		tokenResponse.status === 401 ||
 		tokenResponse.status === 403 ||
@@ -128,7 +149,7 @@ export async function openBmcSession(options: OpenBmcSessionOptions): Promise<Bm
 	if (typeof clientIp !== "string") {
 		throw new KvmError("bmc-http", "/api/kvm/token answered without client_ip");
 	}
-	return { origin: url.origin, sessionId, csrfToken, kvmToken: token, clientIp };
+	return { origin, sessionId, csrfToken, kvmToken: token, clientIp };
 }
 
 function expired(why: string): KvmError {
@@ -197,9 +218,9 @@ async function readCapped(response: Response, limit: number, what: string): Prom
 /** GETs with a deadline each, never following redirects, mapping failures to KvmError. */
 class BmcHttp {
 	readonly secrets: string[];
-	readonly #options: OpenBmcSessionOptions;
+	readonly #options: HttpOptions;
 
-	constructor(options: OpenBmcSessionOptions, secrets: string[]) {
+	constructor(options: HttpOptions, secrets: string[]) {
 		this.#options = options;
 		this.secrets = secrets.filter((s) => s.length > 1);
 	}

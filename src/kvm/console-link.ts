@@ -1,41 +1,100 @@
 /**
- * An AMI MegaRAC console as the providers see it (`ConsoleLink`): a warm
- * KvmClient with the ASPEED decoder behind it. A viewer URL works once, so a
- * link cannot reconnect by itself; once closed, `capture` says so and the
- * owner opens a new link from a new viewer URL.
+ * An AMI MegaRAC console as the providers see it (`ConsoleLink`): a KVM
+ * socket with the ASPEED decoder behind it, plus the BMC web session it was
+ * opened with. The viewer URL works once, but the web session outlives the
+ * socket: when the socket is gone (suspended while idle, or dropped by the
+ * BMC), the next capture asks that session for a new KVM token and reopens
+ * the socket, which takes a second instead of a new viewer URL.
  */
 
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { CallContext, ConsoleLink, PowerState } from "../providers/types.ts";
 import { Ast2x00Decoder } from "./ast2x00/decoder.ts";
-import type { FetchLike } from "./bmc-session.ts";
+import { type BmcSession, type FetchLike, openBmcSession, renewKvmToken } from "./bmc-session.ts";
 import { KvmClient } from "./kvm-client.ts";
 
 export interface AmiConsoleOptions {
 	fetch: FetchLike;
 	/** The BMC's HTML5 viewer URL (OVH: `kvmipHtml5URL`). Single-use. */
 	viewerUrl: string;
+	/** Largest video mode accepted (MAX_FRAME_SIZE), checked before the decoder allocates. */
+	maxWidth?: number;
+	maxHeight?: number;
 }
+
+/** The AMI viewer sends a keep-alive every 3 s; BMCs drop KVM sockets that fall silent. */
+const KEEP_ALIVE_MS = 3000;
 
 export async function openAmiConsole(
 	options: AmiConsoleOptions,
 	ctx: CallContext,
 ): Promise<ConsoleLink> {
-	ctx.onProgress?.({ message: "Opening the BMC's KVM session" });
-	const kvm = await KvmClient.connect({
+	ctx.onProgress?.({ message: "Opening the BMC's web session" });
+	const session = await openBmcSession({
 		fetch: options.fetch,
-		from: { viewerUrl: options.viewerUrl },
+		viewerUrl: options.viewerUrl,
 		signal: ctx.signal,
-		decoder: new Ast2x00Decoder(),
 	});
-	return {
-		get powerState(): PowerState {
-			return kvm.closed ? "unknown" : kvm.powerState;
-		},
-		async capture(call: CallContext): Promise<Framebuffer> {
-			call.onProgress?.({ message: "Waiting for a video frame from the BMC" });
-			return (await kvm.captureFrame({ signal: call.signal })).framebuffer;
-		},
-		close: () => kvm.close(),
-	};
+	const link = new AmiConsoleLink(options, session);
+	await link.connect(ctx, session);
+	return link;
+}
+
+class AmiConsoleLink implements ConsoleLink {
+	readonly #options: AmiConsoleOptions;
+	readonly #session: BmcSession;
+	#kvm: KvmClient | undefined;
+	#keepAlive: ReturnType<typeof setInterval> | undefined;
+	#closed = false;
+
+	constructor(options: AmiConsoleOptions, session: BmcSession) {
+		this.#options = options;
+		this.#session = session;
+	}
+
+	get powerState(): PowerState {
+		return this.#kvm && !this.#kvm.closed ? this.#kvm.powerState : "unknown";
+	}
+
+	async connect(ctx: CallContext, session: BmcSession): Promise<void> {
+		ctx.onProgress?.({ message: "Opening the KVM connection" });
+		this.#kvm = await KvmClient.connect({
+			fetch: this.#options.fetch,
+			from: { session },
+			signal: ctx.signal,
+			// One decoder per socket: skip-coded updates build on that socket's frames only.
+			decoder: new Ast2x00Decoder({
+				maxWidth: this.#options.maxWidth,
+				maxHeight: this.#options.maxHeight,
+			}),
+		});
+		const kvm = this.#kvm;
+		this.#keepAlive = setInterval(() => kvm.keepAlive(), KEEP_ALIVE_MS);
+	}
+
+	async capture(ctx: CallContext): Promise<Framebuffer> {
+		if (this.#closed) throw new Error("capture on a closed console link");
+		if (!this.#kvm || this.#kvm.closed) {
+			this.suspend();
+			ctx.onProgress?.({ message: "Reopening the KVM connection with the open web session" });
+			await this.connect(
+				ctx,
+				await renewKvmToken({ fetch: this.#options.fetch, signal: ctx.signal }, this.#session),
+			);
+		}
+		ctx.onProgress?.({ message: "Waiting for a video frame from the BMC" });
+		return (await (this.#kvm as KvmClient).captureFrame({ signal: ctx.signal })).framebuffer;
+	}
+
+	suspend(): void {
+		clearInterval(this.#keepAlive);
+		this.#keepAlive = undefined;
+		this.#kvm?.close();
+		this.#kvm = undefined;
+	}
+
+	close(): void {
+		this.#closed = true;
+		this.suspend();
+	}
 }

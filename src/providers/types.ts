@@ -24,12 +24,16 @@ export interface CallContext {
 export type PowerState = "on" | "off" | "unknown";
 
 /**
- * An open console. The Durable Object keeps one warm between screenshots and
- * closes it when idle; a link re-establishes its own transport when it can.
+ * An open console. The Durable Object keeps one between screenshots: warm
+ * (socket open) for a while, then suspended (socket closed, credentials
+ * kept) so that the next capture reopens it quickly.
  */
 export interface ConsoleLink {
 	readonly powerState: PowerState;
+	/** Reopens the transport first when it was suspended or dropped. */
 	capture(ctx: CallContext): Promise<Framebuffer>;
+	/** Closes the transport, keeping what lets `capture` reopen it. */
+	suspend(): void;
 	close(): void;
 }
 

@@ -109,6 +109,10 @@ export class VncClient {
 	get name(): string {
 		return this.#rfb.name;
 	}
+	/** True once the connection has failed or been closed; it never reopens. */
+	get closed(): boolean {
+		return this.#failure !== null;
+	}
 	/** Rectangles decoded so far, by encoding number. */
 	get rectCounts(): ReadonlyMap<number, number> {
 		return this.#rfb.rectCounts;

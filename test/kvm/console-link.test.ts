@@ -1,5 +1,7 @@
 import UPNG from "upng-js";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import type { Framebuffer } from "../../src/image/framebuffer.ts";
+import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
 import { openAmiConsole } from "../../src/kvm/console-link.ts";
 import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
 import type { Progress } from "../../src/providers/types.ts";
@@ -48,9 +50,49 @@ it.skipIf(!vectorsPresent)(
 		expect(link.powerState).toBe("unknown");
 		expect((await mock.connections[0].closed).byClient).toBe(true);
 		expect(progress.map((p) => p.message)).toEqual([
-			"Opening the BMC's KVM session",
+			"Opening the BMC's web session",
+			"Opening the KVM connection",
 			"Waiting for a video frame from the BMC",
 			"Waiting for a video frame from the BMC",
 		]);
 	},
 );
+
+describe("a suspended link", () => {
+	const frames = () => ({
+		header: { width: 64, height: 32, mode420: false, selector: 4, advanceSelector: 0, mapping: 0 },
+		stream: encodeAst2x00(flatImage(64, 32, [20, 40, 200]), { mode420: false, selector: 4 }),
+	});
+
+	it("reopens its socket with a new KVM token from the same web session", async () => {
+		const mock = createMockBmc({ frames });
+		const ctx = { signal: AbortSignal.timeout(10_000) };
+		const link = await openAmiConsole({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() }, ctx);
+		const first = await link.capture(ctx);
+		link.suspend();
+		expect((await mock.connections[0].closed).byClient).toBe(true);
+		expect(link.powerState).toBe("unknown");
+
+		const again = await link.capture(ctx);
+		expect(again.rgba.every((v, i) => v === first.rgba[i])).toBe(true);
+		expect(mock.connections.length).toBe(2);
+		link.close();
+		expect((await mock.connections[1].closed).byClient).toBe(true);
+	});
+
+	it("says the session expired once the BMC has forgotten it", async () => {
+		const mock = createMockBmc({ frames });
+		const ctx = { signal: AbortSignal.timeout(10_000) };
+		const link = await openAmiConsole({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() }, ctx);
+		link.suspend();
+		mock.expireSessions();
+		await expect(link.capture(ctx)).rejects.toThrow(/expired/);
+		expect(mock.connections.length).toBe(1);
+	});
+});
+
+function flatImage(width: number, height: number, [r, g, b]: number[]): Framebuffer {
+	const rgba = new Uint8Array(width * height * 4);
+	for (let i = 0; i < rgba.length; i += 4) rgba.set([r, g, b, 255], i);
+	return { width, height, rgba };
+}

@@ -16,6 +16,7 @@ import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
 
 const SERVER = "ns3141592.ip-203-0-113.eu";
 const OTHER = "ns2718281.ip-203-0-113.eu";
+const IDLE = "ns1414213.ip-203-0-113.eu";
 const UBUNTU = "ast2x00/ubuntu_444_800x600_0chrom_0lum";
 
 /** Each test uses its own server, so it gets its own (cold) ConsoleSession. */
@@ -84,7 +85,7 @@ describe.skipIf(!vectorsPresent)(
 				{ onprogress: (p) => progress.push(p.message ?? "") },
 			);
 			expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-			const shot = pixels(result);
+			const shot = pixels(result as { content: unknown });
 			expect([shot.width, shot.height]).toEqual([800, 600]);
 			const want = expected();
 			expect(shot.rgba.every((v, i) => v === want[i])).toBe(true);
@@ -128,6 +129,30 @@ describe.skipIf(!vectorsPresent)(
 				(r) => r.method === "POST" && r.path.endsWith("/features/ipmi/access"),
 			);
 			expect(access?.body).toMatchObject({ ipToAllow: "192.0.2.44" });
+			await client.close();
+		});
+
+		it("after IDLE_SECONDS closes the KVM socket, and reopens it from the same BMC session without a new OVH task", async () => {
+			const { ovh, env, bmc } = rig(IDLE);
+			const client = await connectClient({ ...env, IDLE_SECONDS: "1" });
+			const shoot = () =>
+				client.callTool({ name: "get_screenshot", arguments: { serverId: IDLE, raw: true } });
+			expect((await shoot()).isError).toBeFalsy();
+
+			// The session's own alarm closes the idle socket, about a second later.
+			const closed = await Promise.race([
+				bmc.connections[0].closed,
+				new Promise<never>((_, reject) =>
+					setTimeout(() => reject(new Error("socket still open after 5 s")), 5000),
+				),
+			]);
+			expect(closed.byClient).toBe(true);
+
+			const tasks = ovh.tasks.size;
+			const again = await shoot();
+			expect(again.isError, JSON.stringify(again.content)).toBeFalsy();
+			expect(ovh.tasks.size).toBe(tasks);
+			expect(bmc.connections.length).toBe(2);
 			await client.close();
 		});
 	},

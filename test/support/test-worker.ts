@@ -5,7 +5,6 @@
  * mock OVH API or mock BMC as their transport), keyed by the session's name.
  */
 import { ConsoleSession as RealConsoleSession } from "../../src/console/session.ts";
-import { createProviders } from "../../src/providers/index.ts";
 import type { Provider } from "../../src/providers/types.ts";
 
 export { default } from "../../src/index.ts";
@@ -16,9 +15,13 @@ export const testWorld = {
 };
 
 export class ConsoleSession extends RealConsoleSession {
+	protected override settings(): Env {
+		return { ...this.env, ...testWorld.envOverrides } as Env;
+	}
+
 	protected override providers(): Provider[] {
 		const name = this.ctx.id.name;
 		const injected = name === undefined ? undefined : testWorld.sessionProviders.get(name);
-		return injected ? injected() : createProviders({ ...this.env, ...testWorld.envOverrides } as Env);
+		return injected ? injected() : super.providers();
 	}
 }

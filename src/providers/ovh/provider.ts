@@ -1,3 +1,4 @@
+import { type Limits, parseLimits } from "../../config.ts";
 import { ConfigError } from "../../errors.ts";
 import { openAmiConsole } from "../../kvm/console-link.ts";
 import type { CallContext, ConsoleLink, Provider, ServerInfo } from "../types.ts";
@@ -21,6 +22,7 @@ export class OvhProvider implements Provider {
 	readonly #client: OvhClient;
 	readonly #allowedIp: string | undefined;
 	readonly #fetch: typeof fetch;
+	readonly #limits: Limits;
 
 	/** True when any OVH credential is set; a partial set is then a ConfigError naming what is missing. */
 	static isConfigured(env: Env): boolean {
@@ -43,6 +45,7 @@ export class OvhProvider implements Provider {
 			fetch: transport,
 		});
 		this.#fetch = transport;
+		this.#limits = parseLimits(env);
 		this.#allowedIp = env.IPMI_ALLOWED_IP;
 	}
 

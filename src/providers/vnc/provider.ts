@@ -1,3 +1,4 @@
+import { type Limits, parseLimits } from "../../config.ts";
 import type { Framebuffer } from "../../image/framebuffer.ts";
 import { VncClient } from "../../vnc/vnc-client.ts";
 import type { CallContext, ConsoleLink, Provider, ServerInfo } from "../types.ts";
@@ -7,6 +8,7 @@ import { parseVncTargets, type VncTarget } from "./targets.ts";
 export class VncProvider implements Provider {
 	readonly name = "vnc";
 	readonly #targets: Map<string, VncTarget>;
+	readonly #limits: Limits;
 
 	static isConfigured(env: Env): boolean {
 		return Boolean(env.VNC_TARGETS?.trim());
@@ -14,6 +16,7 @@ export class VncProvider implements Provider {
 
 	constructor(env: Env) {
 		this.#targets = new Map(parseVncTargets(env).map((t) => [t.id, t]));
+		this.#limits = parseLimits(env);
 	}
 
 	async listServers(_ctx: CallContext): Promise<ServerInfo[]> {
@@ -33,18 +36,49 @@ export class VncProvider implements Provider {
 	async openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink> {
 		const target = this.#targets.get(serverId);
 		if (!target) throw new Error(`openConsole called for unknown VNC target ${serverId}`);
+		const link = new VncConsoleLink(target, this.#limits);
+		await link.connect(ctx);
+		return link;
+	}
+}
+
+/** A VNC connection that reconnects on the next capture once suspended or dropped. */
+class VncConsoleLink implements ConsoleLink {
+	// RFB has no notion of power: a VNC server that answers shows a running screen.
+	readonly powerState = "on";
+	readonly #target: VncTarget;
+	readonly #limits: Limits;
+	#client: VncClient | undefined;
+
+	constructor(target: VncTarget, limits: Limits) {
+		this.#target = target;
+		this.#limits = limits;
+	}
+
+	async connect(ctx: CallContext): Promise<void> {
 		ctx.onProgress?.({ message: "Connecting to the VNC server" });
-		const client = await VncClient.connect({
+		this.#client = await VncClient.connect({
 			fetch: (url, init) => fetch(url, init),
-			url: target.url,
-			password: target.password,
+			url: this.#target.url,
+			password: this.#target.password,
+			maxWidth: this.#limits.maxWidth,
+			maxHeight: this.#limits.maxHeight,
 			signal: ctx.signal,
 		});
-		return {
-			// RFB has no notion of power: a VNC server that answers is showing a running screen.
-			powerState: "on",
-			capture: (call: CallContext): Promise<Framebuffer> => client.capture({ signal: call.signal }),
-			close: () => client.close(),
-		};
+	}
+
+	async capture(ctx: CallContext): Promise<Framebuffer> {
+		if (!this.#client || this.#client.closed) await this.connect(ctx);
+		ctx.onProgress?.({ message: "Waiting for a framebuffer update from the VNC server" });
+		return (this.#client as VncClient).capture({ signal: ctx.signal });
+	}
+
+	suspend(): void {
+		this.#client?.close();
+		this.#client = undefined;
+	}
+
+	close(): void {
+		this.suspend();
 	}
 }
