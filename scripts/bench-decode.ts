@@ -18,6 +18,7 @@ export interface DecodeBenchRow {
 	height: number;
 	bytes: number;
 	meanMs: number;
+	medianMs: number;
 	minMs: number;
 	mpxPerS: number;
 }
@@ -44,19 +45,18 @@ function time(
 	header: Ast2x00FrameHeader,
 	stream: Uint8Array,
 	runs: number,
-): { meanMs: number; minMs: number } {
+): { meanMs: number; medianMs: number; minMs: number } {
 	const decoder = new Ast2x00Decoder();
 	for (let i = 0; i < 10; i++) decoder.decode(header, stream);
-	let total = 0;
-	let min = Number.POSITIVE_INFINITY;
+	const times: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const t = performance.now();
 		decoder.decode(header, stream);
-		const ms = performance.now() - t;
-		total += ms;
-		min = Math.min(min, ms);
+		times.push(performance.now() - t);
 	}
-	return { meanMs: total / runs, minMs: min };
+	times.sort((a, b) => a - b);
+	const meanMs = times.reduce((sum, ms) => sum + ms, 0) / runs;
+	return { meanMs, medianMs: times[runs >> 1], minMs: times[0] };
 }
 
 export async function benchDecode(runs = 50): Promise<DecodeBenchRow[]> {
@@ -82,7 +82,7 @@ export async function benchDecode(runs = 50): Promise<DecodeBenchRow[]> {
 		cases.push({ name: `synthetic console ${width}x${height} (4:2:0)`, header, stream });
 	}
 	return cases.map(({ name, header, stream }) => {
-		const { meanMs, minMs } = time(header, stream, runs);
+		const { meanMs, medianMs, minMs } = time(header, stream, runs);
 		const mpxPerS = (header.width * header.height) / 1e6 / (meanMs / 1000);
 		return {
 			name,
@@ -90,6 +90,7 @@ export async function benchDecode(runs = 50): Promise<DecodeBenchRow[]> {
 			height: header.height,
 			bytes: stream.length,
 			meanMs,
+			medianMs,
 			minMs,
 			mpxPerS,
 		};
