@@ -9,14 +9,17 @@ export class VncProvider implements Provider {
 	readonly name = "vnc";
 	readonly #targets: Map<string, VncTarget>;
 	readonly #limits: Limits;
+	readonly #fetch: typeof fetch;
 
 	static isConfigured(env: Env): boolean {
 		return Boolean(env.VNC_TARGETS?.trim());
 	}
 
-	constructor(env: Env) {
+	/** `transport` makes the WebSocket upgrade requests; tests inject mock VNC servers. */
+	constructor(env: Env, transport: typeof fetch = (input, init) => fetch(input, init)) {
 		this.#targets = new Map(parseVncTargets(env).map((t) => [t.id, t]));
 		this.#limits = parseLimits(env);
+		this.#fetch = transport;
 	}
 
 	async listServers(_ctx: CallContext): Promise<ServerInfo[]> {
@@ -36,7 +39,7 @@ export class VncProvider implements Provider {
 	async openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink> {
 		const target = this.#targets.get(serverId);
 		if (!target) throw new Error(`openConsole called for unknown VNC target ${serverId}`);
-		const link = new VncConsoleLink(target, this.#limits);
+		const link = new VncConsoleLink(target, this.#limits, this.#fetch);
 		await link.connect(ctx);
 		return link;
 	}
@@ -48,17 +51,19 @@ class VncConsoleLink implements ConsoleLink {
 	readonly powerState = "on";
 	readonly #target: VncTarget;
 	readonly #limits: Limits;
+	readonly #fetch: typeof fetch;
 	#client: VncClient | undefined;
 
-	constructor(target: VncTarget, limits: Limits) {
+	constructor(target: VncTarget, limits: Limits, transport: typeof fetch) {
 		this.#target = target;
 		this.#limits = limits;
+		this.#fetch = transport;
 	}
 
 	async connect(ctx: CallContext): Promise<void> {
 		ctx.onProgress?.({ message: "Connecting to the VNC server" });
 		this.#client = await VncClient.connect({
-			fetch: (url, init) => fetch(url, init),
+			fetch: this.#fetch,
 			url: this.#target.url,
 			password: this.#target.password,
 			maxWidth: this.#limits.maxWidth,
