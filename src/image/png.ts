@@ -1,4 +1,6 @@
-import { deflate } from "pako";
+// Native zlib: Node has it, and so does workerd under nodejs_compat (see
+// wrangler.toml). Same output as pako's JS port, 3-6x faster.
+import { deflateSync } from "node:zlib";
 import { checkFramebuffer } from "./check.ts";
 import type { Framebuffer } from "./framebuffer.ts";
 
@@ -47,7 +49,7 @@ export function encodePng(fb: Framebuffer): Uint8Array {
 	checkFramebuffer(fb, "encode");
 	const scanlines = indexedScanlines(fb) ?? rgbScanlines(fb);
 	const level = scanlines.rows.length <= LAZY_MATCH_MAX_BYTES ? LAZY_LEVEL : GREEDY_LEVEL;
-	const idat = deflate(scanlines.rows, { level });
+	const idat = deflateSync(scanlines.rows, { level });
 
 	const ihdr = new Uint8Array(13);
 	const header = new DataView(ihdr.buffer);
