@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { parseLimits } from "../config.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, UserFacingError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { optimiseForVision } from "../image/optimise.ts";
 import { encodePng } from "../image/png.ts";
@@ -112,9 +112,17 @@ export class ConsoleSession extends DurableObject<Env> {
 	private async capture(request: ScreenshotRequest): Promise<Capture> {
 		const limits = parseLimits(this.settings());
 		const timer = new StageTimer("capture", { console: `${request.provider}:${request.serverId}` });
+		let stage = "Starting the capture";
+		// A bare TimeoutError says nothing; the user learns which stage ran out of time.
+		const deadline = new AbortController();
+		const deadlineTimer = setTimeout(
+			() => deadline.abort(new UserFacingError(timeoutMessage(limits.toolTimeoutMs, stage))),
+			limits.toolTimeoutMs,
+		);
 		const ctx: CallContext = {
-			signal: AbortSignal.timeout(limits.toolTimeoutMs),
+			signal: deadline.signal,
 			onProgress: (p) => {
+				stage = p.message;
 				timer.stage(p.message);
 				for (const listener of this.listeners) listener(p);
 			},
@@ -125,7 +133,9 @@ export class ConsoleSession extends DurableObject<Env> {
 			let framebuffer: Framebuffer | undefined;
 			if (this.link) {
 				// A warm link can have died quietly (BMC reboot, idle timeout on its side): reopen once.
-				framebuffer = await this.link.capture(ctx).catch(() => {
+				framebuffer = await this.link.capture(ctx).catch((error) => {
+					// Out of time is not a dead link: reopening could not finish either.
+					if (ctx.signal.aborted) throw error;
 					this.closeLink();
 					warm = false;
 					return undefined;
@@ -134,8 +144,7 @@ export class ConsoleSession extends DurableObject<Env> {
 			if (!this.link) this.link = await this.open(request, ctx);
 			framebuffer ??= await this.link.capture(ctx);
 			return {
-				// The link keeps decoding into its own buffer; callers get a snapshot.
-				framebuffer: { ...framebuffer, rgba: framebuffer.rgba.slice() },
+				framebuffer,
 				powerState: this.link.powerState,
 				capturedAt: new Date(),
 				warm,
@@ -144,6 +153,7 @@ export class ConsoleSession extends DurableObject<Env> {
 			this.closeLink();
 			throw error;
 		} finally {
+			clearTimeout(deadlineTimer);
 			this.lastUsed = Date.now();
 			await this.ctx.storage.setAlarm(this.lastUsed + limits.idleMs);
 		}
@@ -173,6 +183,13 @@ export class ConsoleSession extends DurableObject<Env> {
 		this.link?.close();
 		this.link = undefined;
 	}
+}
+
+function timeoutMessage(ms: number, stage: string): string {
+	return (
+		`No screenshot within ${ms / 1000} s (TOOL_TIMEOUT_SECONDS); this stage did not finish: ${stage}. ` +
+		"Try again; if it keeps timing out, the console is unreachable or slow, and a larger TOOL_TIMEOUT_SECONDS gives it longer."
+	);
 }
 
 function render(capture: Capture, raw: boolean): Screenshot {

@@ -30,7 +30,11 @@ export type PowerState = "on" | "off" | "unknown";
  */
 export interface ConsoleLink {
 	readonly powerState: PowerState;
-	/** Reopens the transport first when it was suspended or dropped. */
+	/**
+	 * The screen now, as a framebuffer the caller owns (links keep decoding
+	 * into buffers of their own). Reopens the transport first when it was
+	 * suspended or dropped.
+	 */
 	capture(ctx: CallContext): Promise<Framebuffer>;
 	/** Closes the transport, keeping what lets `capture` reopen it. */
 	suspend(): void;
