@@ -11,6 +11,11 @@ import { ProtocolError } from "../errors.ts";
 import { FRAME_HEADER_SIZE, parseFrameHeader, type VideoFrameHeader } from "./frame-header.ts";
 
 const FRAGMENT_NUMBER_SIZE = 2;
+/**
+ * The buffer grows with the bytes that really arrive, up to CompressSize, so
+ * a header that claims 32 MiB costs memory only if 32 MiB follow.
+ */
+const INITIAL_BUFFER = 256 * 1024;
 
 export interface VideoFrame {
 	header: VideoFrameHeader;
@@ -38,7 +43,7 @@ export class VideoFrameAssembler {
 			}
 			const headerEnd = FRAGMENT_NUMBER_SIZE + FRAME_HEADER_SIZE;
 			this.#header = parseFrameHeader(payload.subarray(FRAGMENT_NUMBER_SIZE, headerEnd));
-			this.#stream = new Uint8Array(this.#header.compressSize);
+			this.#stream = new Uint8Array(Math.min(this.#header.compressSize, INITIAL_BUFFER));
 			this.#fill = 0;
 			data = payload.subarray(headerEnd);
 		} else {
@@ -47,16 +52,22 @@ export class VideoFrameAssembler {
 			}
 			data = payload.subarray(FRAGMENT_NUMBER_SIZE);
 		}
-		if (this.#fill + data.length > this.#stream.length) {
-			const size = this.#stream.length;
+		const size = this.#header.compressSize;
+		const fill = this.#fill + data.length;
+		if (fill > size) {
 			this.#header = null;
 			throw new ProtocolError(
 				`video fragments carry more than the frame's CompressSize of ${size} bytes`,
 			);
 		}
+		if (fill > this.#stream.length) {
+			const grown = new Uint8Array(Math.min(size, Math.max(fill, this.#stream.length * 2)));
+			grown.set(this.#stream.subarray(0, this.#fill));
+			this.#stream = grown;
+		}
 		this.#stream.set(data, this.#fill);
-		this.#fill += data.length;
-		if (this.#fill < this.#stream.length) return null;
+		this.#fill = fill;
+		if (fill < size) return null;
 		const frame = { header: this.#header, stream: this.#stream };
 		this.#header = null;
 		this.#stream = new Uint8Array(0);
