@@ -124,6 +124,21 @@ function pipelineCaptures(): Capture[] {
 			stream: new Uint8Array(readFileSync(ubuntu)),
 		});
 	}
+	const blue = join(VECTORS, "aspeedbluescreen.bin");
+	if (existsSync(blue)) {
+		captures.push({
+			label: "real capture: blue screen 4:4:4",
+			header: {
+				width: 1024,
+				height: 768,
+				mode420: false,
+				selector: 0,
+				advanceSelector: 0,
+				mapping: 0,
+			},
+			stream: new Uint8Array(readFileSync(blue)),
+		});
+	}
 	captures.push(
 		encoded("VGA text kernel panic 4:2:0", renderConsoleScreen(KERNEL_PANIC_LINES), true),
 		bootConsole(800, 600, true),
