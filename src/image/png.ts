@@ -1,5 +1,5 @@
 // Native zlib: Node has it, and so does workerd under nodejs_compat (see
-// wrangler.toml). Same output as pako's JS port, 3-6x faster.
+// wrangler.toml). Compresses as pako's JS port does, 3-6x faster.
 import { deflateSync } from "node:zlib";
 import { checkFramebuffer } from "./check.ts";
 import type { Framebuffer } from "./framebuffer.ts";
@@ -14,9 +14,9 @@ const HASH_MASK = (1 << HASH_BITS) - 1;
 
 /**
  * Deflate effort by how many bytes go in. Levels 1-3 are zlib's greedy
- * matcher and cost about the same (3 compresses best of them); from 4 on,
- * lazy matching doubles the time for 5-10% less. Packed palette rows are
- * small enough to afford level 6; full-colour rows (3 bytes a pixel) get 3.
+ * matcher and cost about the same (3 compresses best of them); level 6's
+ * lazy matching takes 2-3x as long for 10-35% less. Packed palette rows are
+ * small enough to afford it; full-colour rows (3 bytes a pixel) get 3.
  */
 const LAZY_MATCH_MAX_BYTES = 1 << 20;
 const LAZY_LEVEL = 6;
