@@ -54,6 +54,9 @@ export function deadline(ms: number, parent?: AbortSignal | Deadline): Deadline 
 				return new KvmError("timeout", `${what}: no answer from the BMC within ${ms} ms`);
 			}
 			if (parent && !(parent instanceof AbortSignal)) return parent.failure(what);
+			// A caller that aborts with its own explanation (its deadline, naming its stage) gets it back.
+			const reason: unknown = parentSignal?.reason;
+			if (reason instanceof UserFacingError) return new KvmError("aborted", reason.message);
 			return new KvmError("aborted", `${what}: cancelled`);
 		},
 	};
