@@ -1,0 +1,57 @@
+/** What every hardening test does around its calls: capture logs, call tools, check results and leaks. */
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import UPNG from "upng-js";
+import { expect } from "vitest";
+import type { Framebuffer } from "../../src/image/framebuffer.ts";
+import { leakedSecrets, resultTexts } from "./rig.ts";
+
+export interface ToolCallResult {
+	content?: unknown;
+	isError?: boolean;
+}
+
+/** Every tool result text and progress message a test saw, to search for secrets. */
+export class Transcript {
+	readonly texts: string[] = [];
+
+	async shoot(client: Client, serverId: string, raw = true): Promise<ToolCallResult> {
+		const result = (await client.callTool(
+			{ name: "get_screenshot", arguments: { serverId, raw } },
+			undefined,
+			{ onprogress: (p) => this.texts.push(p.message ?? ""), timeout: 120_000 },
+		)) as ToolCallResult;
+		this.texts.push(...resultTexts(result));
+		return result;
+	}
+
+	/** The error text of a failed call (and that it failed as a tool error, not a transport one). */
+	async failure(client: Client, serverId: string): Promise<string> {
+		const result = await this.shoot(client, serverId);
+		expect(result.isError, JSON.stringify(result.content)).toBe(true);
+		return resultTexts(result).join("\n");
+	}
+
+	/** The pixels of a successful call. */
+	async image(client: Client, serverId: string): Promise<Framebuffer> {
+		const result = await this.shoot(client, serverId);
+		expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+		return pixels(result);
+	}
+
+	expectNoLeaks(secrets: Iterable<string>, logLines: readonly string[]): void {
+		const list = [...secrets];
+		expect(list.length).toBeGreaterThan(0);
+		expect(leakedSecrets(list, [...this.texts, ...logLines])).toEqual([]);
+	}
+}
+
+export function pixels(result: ToolCallResult): Framebuffer {
+	const [image] = result.content as { type: string; data: string }[];
+	expect(image.type).toBe("image");
+	const png = UPNG.decode(Uint8Array.from(atob(image.data), (c) => c.charCodeAt(0)).buffer);
+	return { width: png.width, height: png.height, rgba: new Uint8Array(UPNG.toRGBA8(png)[0]) };
+}
+
+export function samePixels(a: Framebuffer, b: Framebuffer): boolean {
+	return a.width === b.width && a.height === b.height && a.rgba.every((v, i) => v === b.rgba[i]);
+}
