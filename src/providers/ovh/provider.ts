@@ -66,6 +66,14 @@ export class OvhProvider implements Provider {
 			onProgress: ctx.onProgress,
 			signal: ctx.signal,
 		});
-		return openAmiConsole({ fetch: this.#fetch, viewerUrl: viewer.url }, ctx);
+		return openAmiConsole(
+			{
+				fetch: this.#fetch,
+				viewerUrl: viewer.url,
+				maxWidth: this.#limits.maxWidth,
+				maxHeight: this.#limits.maxHeight,
+			},
+			ctx,
+		);
 	}
 }
