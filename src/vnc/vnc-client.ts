@@ -1,4 +1,4 @@
-import { ProtocolError, UserFacingError } from "../errors.ts";
+import { LimitError, ProtocolError, UserFacingError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
 
@@ -25,6 +25,15 @@ export interface CaptureOptions {
 type Waiter = { resolve: () => void; reject: (e: unknown) => void };
 
 /**
+ * Bytes a server may send toward one frame, in largest-screens of 32-bit
+ * pixels plus slack: an honest answer is one screen (two after a resize) and
+ * a few headers or a cut text. The RFB client bounds pixels painted; this
+ * bounds traffic that paints nothing (Bell or cut-text floods, padding).
+ */
+const SCREENS_PER_FRAME = 2;
+const FRAME_SLACK_BYTES = 2 << 20;
+
+/**
  * A VNC connection over a WebSocket, kept open between captures so a warm
  * connection only fetches what changed. Thin driver around `RfbClient`:
  * bytes in, bytes out, and every wait bounded by a deadline; on any error
@@ -38,10 +47,20 @@ export class VncClient {
 	/** Frames completed so far; a capture waits for the count to pass its own. */
 	#frames = 0;
 	#queue: Promise<unknown> = Promise.resolve();
+	/** Bytes received since the last frame completed or was requested. */
+	#received = 0;
+	readonly #maxFrameBytes: number;
 
-	private constructor(ws: WebSocket, rfb: RfbClient) {
+	private constructor(
+		ws: WebSocket,
+		rfb: RfbClient,
+		limits: { maxWidth?: number; maxHeight?: number },
+	) {
 		this.#ws = ws;
 		this.#rfb = rfb;
+		this.#maxFrameBytes =
+			SCREENS_PER_FRAME * (limits.maxWidth ?? 4096) * (limits.maxHeight ?? 4096) * 4 +
+			FRAME_SLACK_BYTES;
 		ws.addEventListener("message", (ev) => this.#onMessage(ev.data));
 		ws.addEventListener("close", (ev) =>
 			this.#fail(
@@ -84,7 +103,7 @@ export class VncClient {
 		}
 		ws.accept();
 		ws.binaryType = "arraybuffer";
-		const client = new VncClient(ws, new RfbClient(opts));
+		const client = new VncClient(ws, new RfbClient(opts), opts);
 		try {
 			await client.#wait(
 				signal,
@@ -138,6 +157,7 @@ export class VncClient {
 			opts.signal,
 		);
 		try {
+			this.#received = 0;
 			this.#rfb.requestFrame();
 			this.#flush();
 			await wait;
@@ -197,8 +217,19 @@ export class VncClient {
 			if (!(data instanceof ArrayBuffer)) {
 				throw new ProtocolError("VNC WebSocket sent a text frame; the endpoint must speak binary");
 			}
+			this.#received += data.byteLength;
+			if (this.#received > this.#maxFrameBytes) {
+				throw new LimitError(
+					`VNC server sent more than ${this.#maxFrameBytes} bytes without completing the requested screen update ` +
+						`(${SCREENS_PER_FRAME} screens at MAX_FRAME_SIZE are the most an update needs); closed the connection`,
+				);
+			}
 			this.#rfb.receive(new Uint8Array(data));
-			for (const ev of this.#rfb.takeEvents()) if (ev.type === "frame") this.#frames++;
+			for (const ev of this.#rfb.takeEvents()) {
+				if (ev.type !== "frame") continue;
+				this.#frames++;
+				this.#received = 0;
+			}
 			this.#flush();
 			this.#waiter?.resolve();
 		} catch (e) {
