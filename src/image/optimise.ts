@@ -22,15 +22,118 @@ const TAIL_FRACTION = 1 / 2048;
 export const MAX_GAIN = 3;
 
 /**
+ * What vision models take without shrinking the image themselves (Claude:
+ * a long edge of 1568 px and about 1600 tokens of 750 px each). Past it the client's
+ * resampler would decide how the text looks; we'd rather choose.
+ */
+export const VISION_MAX_EDGE = 1568;
+export const VISION_MAX_PIXELS = 1_200_000;
+
+/**
  * Makes a console screenshot easy for a vision model to read: stretches
  * contrast from the luminance histogram, then scales small screens up by a
- * whole factor towards VISION_LONG_EDGE. Never scales down.
+ * whole factor towards VISION_LONG_EDGE, or large ones down into the vision
+ * budget by area averaging.
  */
 export function optimiseForVision(fb: Framebuffer): Framebuffer {
 	checkFramebuffer(fb, "optimise");
 	const levelled = stretchLevels(fb);
 	const factor = upscaleFactor(fb.width, fb.height);
-	return factor > 1 ? upscale(levelled, factor) : levelled;
+	if (factor > 1) return upscale(levelled, factor);
+	const fit = visionFit(fb.width, fb.height);
+	return fit ? downscale(levelled, fit.width, fit.height) : levelled;
+}
+
+/** The size a screen too large for the vision budget shrinks to, keeping its aspect; null if it fits. */
+export function visionFit(width: number, height: number): { width: number; height: number } | null {
+	const scale = Math.min(
+		VISION_MAX_EDGE / Math.max(width, height),
+		Math.sqrt(VISION_MAX_PIXELS / (width * height)),
+	);
+	if (scale >= 1) return null;
+	return {
+		width: Math.max(1, Math.floor(width * scale)),
+		height: Math.max(1, Math.floor(height * scale)),
+	};
+}
+
+/**
+ * Area averaging: each output pixel is the mean of the source area it
+ * covers, the standard filter for shrinking (no aliasing, no ringing around
+ * glyphs). Separable, with 16.16 fixed-point weights; a row pass into a
+ * 8.8 fixed-point intermediate, then a column pass.
+ */
+function downscale(fb: Framebuffer, width: number, height: number): Framebuffer {
+	const across = areaWeights(fb.width, width);
+	const down = areaWeights(fb.height, height);
+	const src = fb.rgba;
+	const rows = new Uint16Array(width * fb.height * 3);
+	for (let y = 0; y < fb.height; y++) {
+		const line = y * fb.width * 4;
+		for (let x = 0, t = y * width * 3; x < width; x++, t += 3) {
+			let r = 0;
+			let g = 0;
+			let b = 0;
+			for (let k = across.first[x], i = across.start[x]; k < across.first[x + 1]; k++, i++) {
+				const w = across.weight[k];
+				const s = line + i * 4;
+				r += src[s] * w;
+				g += src[s + 1] * w;
+				b += src[s + 2] * w;
+			}
+			rows[t] = (r + 128) >>> 8;
+			rows[t + 1] = (g + 128) >>> 8;
+			rows[t + 2] = (b + 128) >>> 8;
+		}
+	}
+	// Column pass a whole row at a time: contiguous reads, a handful of rows per output row.
+	const rgba = new Uint8Array(width * height * 4);
+	const stride = width * 3;
+	const sum = new Float64Array(stride);
+	for (let y = 0, o = 0; y < height; y++) {
+		sum.fill(0);
+		for (let k = down.first[y], j = down.start[y]; k < down.first[y + 1]; k++, j++) {
+			const w = down.weight[k];
+			for (let i = 0, s = j * stride; i < stride; i++, s++) sum[i] += rows[s] * w;
+		}
+		// 8.8 times 16.16 is 24 fraction bits; the sums stay exact in doubles.
+		for (let i = 0; i < stride; i += 3, o += 4) {
+			rgba[o] = (sum[i] + 8388608) / 16777216;
+			rgba[o + 1] = (sum[i + 1] + 8388608) / 16777216;
+			rgba[o + 2] = (sum[i + 2] + 8388608) / 16777216;
+			rgba[o + 3] = 255;
+		}
+	}
+	return { width, height, rgba };
+}
+
+/**
+ * For each of `to` output cells over `from` source cells: the first source
+ * cell it touches, and the share (16.16, summing to exactly 1) of each one.
+ */
+function areaWeights(from: number, to: number) {
+	const scale = from / to;
+	const start = new Int32Array(to);
+	const first = new Int32Array(to + 1);
+	const weight: number[] = [];
+	for (let o = 0; o < to; o++) {
+		const lo = o * scale;
+		const hi = lo + scale;
+		start[o] = Math.floor(lo);
+		first[o] = weight.length;
+		let left = 65536;
+		const end = Math.min(from, Math.ceil(hi));
+		for (let i = start[o]; i < end; i++) {
+			const share =
+				i === end - 1
+					? left
+					: Math.round(((Math.min(hi, i + 1) - Math.max(lo, i)) / scale) * 65536);
+			weight.push(share);
+			left -= share;
+		}
+	}
+	first[to] = weight.length;
+	return { start, first, weight: Int32Array.from(weight) };
 }
 
 /**

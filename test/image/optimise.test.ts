@@ -10,6 +10,9 @@ import {
 	stretchLevels,
 	upscaleFactor,
 	VISION_LONG_EDGE,
+	VISION_MAX_EDGE,
+	VISION_MAX_PIXELS,
+	visionFit,
 } from "../../src/image/optimise.ts";
 import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
 
@@ -171,7 +174,6 @@ describe("optimiseForVision", () => {
 			[320, 200, 4],
 			[800, 600, 1],
 			[1024, 768, 1],
-			[1920, 1080, 1],
 		]) {
 			const out = optimiseForVision(screen(w, h, (x, y) => (isStroke(x, y) ? grey(170) : 0)));
 			expect([out.width, out.height]).toEqual([w * factor, h * factor]);
@@ -183,6 +185,73 @@ describe("optimiseForVision", () => {
 			expect(out.rgba.length).toBe(out.width * out.height * 4);
 		}
 		expect(upscaleFactor(1920, 1200)).toBe(1);
+	});
+
+	it("shrinks screens past the vision budget, keeping aspect and legibility", () => {
+		for (const [w, h] of [
+			[1920, 1080],
+			[1920, 1200],
+			[1280, 1024],
+			[2560, 1600],
+		]) {
+			const fit = visionFit(w, h);
+			expect(fit).not.toBeNull();
+			const out = optimiseForVision(screen(w, h, (x, y) => (isStroke(x, y) ? grey(170) : 0)));
+			expect([out.width, out.height]).toEqual([fit?.width, fit?.height]);
+			expect(out.width * out.height).toBeLessThanOrEqual(VISION_MAX_PIXELS);
+			expect(Math.max(out.width, out.height)).toBeLessThanOrEqual(VISION_MAX_EDGE);
+			expect(Math.abs(out.width / out.height - w / h)).toBeLessThan(0.01);
+			expect(out.rgba.length).toBe(out.width * out.height * 4);
+			// Strokes survive the shrink: text stays well above the black background.
+			let bright = 0;
+			for (let i = 0; i < out.rgba.length; i += 4) if (out.rgba[i] > 120) bright++;
+			expect(bright).toBeGreaterThan(0);
+		}
+		expect(visionFit(1024, 768)).toBeNull();
+		expect(visionFit(1440, 800)).toBeNull();
+	});
+
+	it("shrinks by area averaging: each pixel is the mean of the source area it covers", () => {
+		// A random screen big enough to need shrinking; the shrink works on the levelled pixels.
+		let seed = 7;
+		const random = () => {
+			seed = (seed * 1103515245 + 12345) >>> 0;
+			return seed >>> 8;
+		};
+		const fb = screen(2000, 1500, () => random() & 0xffffff);
+		const out = optimiseForVision(fb);
+		const levelled = stretchLevels(fb).rgba;
+		const fit = visionFit(2000, 1500) as { width: number; height: number };
+		expect([out.width, out.height]).toEqual([fit.width, fit.height]);
+		const sx = 2000 / fit.width;
+		const sy = 1500 / fit.height;
+		const cover = (o: number, s: number, i: number) =>
+			Math.max(0, Math.min((o + 1) * s, i + 1) - Math.max(o * s, i));
+		for (const [ox, oy] of [
+			[0, 0],
+			[1, 0],
+			[fit.width - 1, fit.height - 1],
+			[517, 333],
+			[1000, 7],
+		]) {
+			for (let c = 0; c < 3; c++) {
+				let sum = 0;
+				for (let y = Math.floor(oy * sy); y < Math.ceil((oy + 1) * sy); y++) {
+					for (let x = Math.floor(ox * sx); x < Math.ceil((ox + 1) * sx); x++) {
+						sum += levelled[(y * 2000 + x) * 4 + c] * cover(ox, sx, x) * cover(oy, sy, y);
+					}
+				}
+				const want = sum / (sx * sy);
+				expect(Math.abs(out.rgba[(oy * fit.width + ox) * 4 + c] - want)).toBeLessThanOrEqual(1);
+			}
+		}
+		expect(out.rgba.every((v, i) => i % 4 !== 3 || v === 255)).toBe(true);
+	});
+
+	it("shrinks a flat screen to exactly its colour", () => {
+		const out = optimiseForVision(screen(1920, 1200, () => 0x204060));
+		const levelled = stretchLevels(screen(1, 1, () => 0x204060));
+		expect(out.rgba.every((v, i) => v === levelled.rgba[i % 4])).toBe(true);
 	});
 
 	it("upscales by exact pixel replication of the levelled screen", () => {
