@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import UPNG from "upng-js";
+import { encodePng } from "../src/image/png.ts";
 import { Ast2x00Decoder } from "../src/kvm/ast2x00/decoder.ts";
 
 const USAGE =
@@ -84,14 +84,7 @@ try {
 	console.error(`decode-frame: ${(e as Error).name}: ${(e as Error).message}`);
 	process.exit(1);
 }
-const rgba = fb.rgba;
-const png = UPNG.encode(
-	[rgba.buffer.slice(rgba.byteOffset, rgba.byteOffset + rgba.byteLength) as ArrayBuffer],
-	fb.width,
-	fb.height,
-	0,
-);
-writeFileSync(values.out, new Uint8Array(png));
+writeFileSync(values.out, encodePng(fb));
 const mpx = (fb.width * fb.height) / 1e6 / (ms / 1000);
 console.log(`wrote ${values.out}`);
 console.log(
