@@ -19,6 +19,7 @@
  */
 
 import { LimitError, ProtocolError } from "../errors.ts";
+import type { Ast2x00FrameHeader } from "./ast2x00/decoder.ts";
 
 export const FRAME_HEADER_SIZE = 86;
 
@@ -28,21 +29,8 @@ export const MAX_FRAME_DIMENSION = 4096;
 /** A compressed frame beyond this is refused before its buffer is allocated. */
 export const MAX_COMPRESS_SIZE = 32 * 1024 * 1024;
 
-/**
- * What a frame header says. The first six fields are the decoder's
- * `Ast2x00FrameHeader` (src/kvm/ast2x00/decoder.ts), so a value of this type
- * can be handed to that decoder as is.
- */
-export interface VideoFrameHeader {
-	width: number;
-	height: number;
-	mode420: boolean;
-	/** JPEGTableSelector: quantisation table for normal blocks. */
-	selector: number;
-	/** AdvanceTableSelector: quantisation table for "advance" (pass-2) blocks. */
-	advanceSelector: number;
-	/** JPEGYUVTableMapping. */
-	mapping: number;
+/** What a frame header says: what the decoder needs, and how the stream travels. */
+export interface VideoFrameHeader extends Ast2x00FrameHeader {
 	/** Bytes of compressed stream that follow the header across fragments. */
 	compressSize: number;
 	/** The stream is RC4-encrypted (an AMI option this project does not support). */
