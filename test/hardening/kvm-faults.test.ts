@@ -118,17 +118,17 @@ describe("OVH API faults through MCP", { timeout: 20_000 }, () => {
 		[
 			403,
 			{ errorCode: "NOT_GRANTED_CALL", message: "This call has not been granted" },
-			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 403 NOT_GRANTED_CALL: This call has not been granted",
+			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 403 NOT_GRANTED_CALL: This call has not been granted. Check OVH_APPLICATION_KEY and OVH_CONSUMER_KEY: the consumer key must be validated and grant the access rules listed in the README.",
 		],
 		[
 			429,
 			{ message: "Too many requests" },
-			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 429: Too many requests (after 3 attempts)",
+			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 429: Too many requests (after 3 attempts). OVH is rate-limiting this account: wait a minute, then try again.",
 		],
 		[
 			503,
 			{ message: "Service unavailable" },
-			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 503: Service unavailable (after 3 attempts)",
+			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 503: Service unavailable (after 3 attempts). OVH's API is failing on its side: try again in a few minutes.",
 		],
 	] as const)(
 		"OVH answering %i: a specific error, then a good shot",
@@ -138,7 +138,7 @@ describe("OVH API faults through MCP", { timeout: 20_000 }, () => {
 			world.ovh.inject({ path: /\/features\/ipmi$/, status, body, times: status === 403 ? 1 : 3 });
 			const client = await connectClient(env);
 			const error = await transcript.failure(client, name);
-			expect(error).toContain(text.replace("NAME", name));
+			expect(error).toBe(text.replace("NAME", name));
 			expect(samePixels(await transcript.image(client, name), screen.decoded)).toBe(true);
 			transcript.expectNoLeaks(world.secrets, logs.lines);
 			await client.close();

@@ -183,7 +183,7 @@ describe("retries", () => {
 		const error = await failure(client.get("/dedicated/server"));
 		expect(error).toMatchObject({ status: 500, errorCode: null });
 		expect(error.message).toBe(
-			"OVH API GET /dedicated/server failed with HTTP 500: Internal server error (after 3 attempts)",
+			"OVH API GET /dedicated/server failed with HTTP 500: Internal server error (after 3 attempts). OVH's API is failing on its side: try again in a few minutes.",
 		);
 		expect(mock.requestsTo("/dedicated/server")).toHaveLength(3);
 		expect(sleeps).toEqual([500, 1000]);
@@ -217,7 +217,7 @@ describe("retries", () => {
 		});
 		const error = await failure(client.get("/dedicated/server"));
 		expect(error.message).toBe(
-			"OVH API GET /dedicated/server failed with HTTP 429: Too many requests (OVH asks to retry in 120 s)",
+			"OVH API GET /dedicated/server failed with HTTP 429: Too many requests (OVH asks to retry in 120 s). OVH is rate-limiting this account: wait a minute, then try again.",
 		);
 		expect(sleeps).toEqual([]);
 	});

@@ -220,6 +220,8 @@ export class OvhClient {
 		if (retryAfterMs > this.#maxRetryAfterMs) {
 			text += ` (OVH asks to retry in ${formatSeconds(retryAfterMs)} s)`;
 		}
+		const advice = adviceFor(answer.status);
+		if (advice) text += `. ${advice}`;
 		return new OvhApiError(
 			this.redact(text),
 			answer.status,
@@ -235,6 +237,16 @@ export class OvhClient {
 			.replaceAll(applicationSecret, "[application secret]")
 			.replaceAll(consumerKey, "[consumer key]");
 	}
+}
+
+/** What the user can do about an HTTP status, when the status alone says. */
+function adviceFor(status: number): string | null {
+	if (status === 401 || status === 403) {
+		return "Check OVH_APPLICATION_KEY and OVH_CONSUMER_KEY: the consumer key must be validated and grant the access rules listed in the README.";
+	}
+	if (status === 429) return "OVH is rate-limiting this account: wait a minute, then try again.";
+	if (status >= 500) return "OVH's API is failing on its side: try again in a few minutes.";
+	return null;
 }
 
 /**
