@@ -21,3 +21,11 @@ export class LimitError extends UserFacingError {
 export class ConfigError extends UserFacingError {
 	override name = "ConfigError";
 }
+
+/**
+ * A console link's credentials no longer work (the BMC forgot its web
+ * session): whoever holds the link must open a new one from the provider.
+ */
+export class ConsoleExpiredError extends UserFacingError {
+	override name = "ConsoleExpiredError";
+}

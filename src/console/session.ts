@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { parseLimits } from "../config.ts";
-import { ConfigError, UserFacingError } from "../errors.ts";
+import { ConfigError, ConsoleExpiredError, UserFacingError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { optimiseForVision } from "../image/optimise.ts";
 import { encodePng } from "../image/png.ts";
@@ -129,34 +129,30 @@ export class ConsoleSession extends DurableObject<Env> {
 		};
 		this.lastUsed = Date.now();
 		try {
-			let warm = this.link !== undefined;
-			let framebuffer: Framebuffer | undefined;
 			if (this.link) {
-				// A warm link can have died quietly (BMC reboot, idle timeout on its side): reopen once.
-				framebuffer = await this.link.capture(ctx).catch((error) => {
-					// Out of time is not a dead link: reopening could not finish either.
-					if (ctx.signal.aborted) throw error;
+				try {
+					return this.captured(await this.link.capture(ctx), this.link, true);
+				} catch (error) {
+					if (!(error instanceof ConsoleExpiredError)) throw error;
+					// The BMC forgot the session behind the link: start over with the provider.
 					this.closeLink();
-					warm = false;
-					return undefined;
-				});
+				}
 			}
-			if (!this.link) this.link = await this.open(request, ctx);
-			framebuffer ??= await this.link.capture(ctx);
-			return {
-				framebuffer,
-				powerState: this.link.powerState,
-				capturedAt: new Date(),
-				warm,
-			};
+			this.link = await this.open(request, ctx);
+			return this.captured(await this.link.capture(ctx), this.link, false);
 		} catch (error) {
-			this.closeLink();
+			// Kept suspended, a link reopens in a second next time (a powered-off server, a dropped socket).
+			this.link?.suspend();
 			throw error;
 		} finally {
 			clearTimeout(deadlineTimer);
 			this.lastUsed = Date.now();
 			await this.ctx.storage.setAlarm(this.lastUsed + limits.idleMs);
 		}
+	}
+
+	private captured(framebuffer: Framebuffer, link: ConsoleLink, warm: boolean): Capture {
+		return { framebuffer, powerState: link.powerState, capturedAt: new Date(), warm };
 	}
 
 	private open(request: ScreenshotRequest, ctx: CallContext): Promise<ConsoleLink> {

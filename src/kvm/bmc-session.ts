@@ -155,7 +155,7 @@ async function requestKvmToken(
 function expired(why: string): KvmError {
 	return new KvmError(
 		"viewer-expired",
-		`viewer URL expired or already used: ${why}. Request a new viewer URL.`,
+		`viewer URL expired or already used: ${why}. Try again: the next screenshot opens a new console session.`,
 	);
 }
 

@@ -7,11 +7,13 @@
  * the socket, which takes a second instead of a new viewer URL.
  */
 
+import { ConsoleExpiredError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { CallContext, ConsoleLink, PowerState } from "../providers/types.ts";
 import { Ast2x00Decoder } from "./ast2x00/decoder.ts";
 import { type BmcSession, type FetchLike, openBmcSession, renewKvmToken } from "./bmc-session.ts";
 import { KvmClient } from "./kvm-client.ts";
+import { KvmError } from "./kvm-error.ts";
 
 export interface AmiConsoleOptions {
 	fetch: FetchLike;
@@ -25,6 +27,7 @@ export interface AmiConsoleOptions {
 /** The AMI viewer sends a keep-alive every 3 s; BMCs drop KVM sockets that fall silent. */
 const KEEP_ALIVE_MS = 3000;
 
+/** Opens the BMC web session; the KVM socket opens on the first capture. */
 export async function openAmiConsole(
 	options: AmiConsoleOptions,
 	ctx: CallContext,
@@ -35,14 +38,14 @@ export async function openAmiConsole(
 		viewerUrl: options.viewerUrl,
 		signal: ctx.signal,
 	});
-	const link = new AmiConsoleLink(options, session);
-	await link.connect(ctx, session);
-	return link;
+	return new AmiConsoleLink(options, session);
 }
 
 class AmiConsoleLink implements ConsoleLink {
 	readonly #options: AmiConsoleOptions;
 	readonly #session: BmcSession;
+	/** The KVM token the web session came with; each later socket asks for a new one. */
+	#unusedToken: BmcSession | undefined;
 	#kvm: KvmClient | undefined;
 	#keepAlive: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
@@ -50,15 +53,38 @@ class AmiConsoleLink implements ConsoleLink {
 	constructor(options: AmiConsoleOptions, session: BmcSession) {
 		this.#options = options;
 		this.#session = session;
+		this.#unusedToken = session;
 	}
 
 	get powerState(): PowerState {
 		return this.#kvm && !this.#kvm.closed ? this.#kvm.powerState : "unknown";
 	}
 
-	async connect(ctx: CallContext, session: BmcSession): Promise<void> {
-		ctx.onProgress?.({ message: "Opening the KVM connection" });
-		this.#kvm = await KvmClient.connect({
+	async capture(ctx: CallContext): Promise<Framebuffer> {
+		if (this.#closed) throw new Error("capture on a closed console link");
+		if (!this.#kvm || this.#kvm.closed) await this.#connect(ctx);
+		ctx.onProgress?.({ message: "Waiting for a video frame from the BMC" });
+		return (await (this.#kvm as KvmClient).captureFrame({ signal: ctx.signal })).framebuffer;
+	}
+
+	async #connect(ctx: CallContext): Promise<void> {
+		this.suspend();
+		let session = this.#unusedToken;
+		this.#unusedToken = undefined;
+		if (session) {
+			ctx.onProgress?.({ message: "Opening the KVM connection" });
+		} else {
+			ctx.onProgress?.({ message: "Reopening the KVM connection with the open web session" });
+			session = await renewKvmToken(
+				{ fetch: this.#options.fetch, signal: ctx.signal },
+				this.#session,
+			).catch((error) => {
+				throw error instanceof KvmError && error.reason === "viewer-expired"
+					? new ConsoleExpiredError(`the BMC web session has expired: ${error.message}`)
+					: error;
+			});
+		}
+		const kvm = await KvmClient.connect({
 			fetch: this.#options.fetch,
 			from: { session },
 			signal: ctx.signal,
@@ -68,22 +94,8 @@ class AmiConsoleLink implements ConsoleLink {
 				maxHeight: this.#options.maxHeight,
 			}),
 		});
-		const kvm = this.#kvm;
+		this.#kvm = kvm;
 		this.#keepAlive = setInterval(() => kvm.keepAlive(), KEEP_ALIVE_MS);
-	}
-
-	async capture(ctx: CallContext): Promise<Framebuffer> {
-		if (this.#closed) throw new Error("capture on a closed console link");
-		if (!this.#kvm || this.#kvm.closed) {
-			this.suspend();
-			ctx.onProgress?.({ message: "Reopening the KVM connection with the open web session" });
-			await this.connect(
-				ctx,
-				await renewKvmToken({ fetch: this.#options.fetch, signal: ctx.signal }, this.#session),
-			);
-		}
-		ctx.onProgress?.({ message: "Waiting for a video frame from the BMC" });
-		return (await (this.#kvm as KvmClient).captureFrame({ signal: ctx.signal })).framebuffer;
 	}
 
 	suspend(): void {

@@ -159,7 +159,7 @@ export class KvmClient {
 			if (response.status === 401 || response.status === 403) {
 				throw new KvmError(
 					"viewer-expired",
-					`the BMC refused the KVM WebSocket (HTTP ${response.status}): its web session has expired. Request a new viewer URL.`,
+					`the BMC refused the KVM WebSocket (HTTP ${response.status}): its web session has expired. Try again: the next screenshot opens a new console session.`,
 				);
 			}
 			throw new KvmError(
@@ -380,7 +380,7 @@ function validationMessage(result: number): string {
 		case ValidationResult.INVALID_SESSION_INFO:
 			return "the BMC refused the KVM session: it rejected the session details we sent";
 		default:
-			return "the BMC refused the KVM token (invalid, expired or already used). Request a new viewer URL.";
+			return "the BMC refused the KVM token (invalid, expired or already used). Try again: the next screenshot opens a new console session.";
 	}
 }
 

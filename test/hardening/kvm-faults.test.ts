@@ -40,7 +40,7 @@ describe("OVH + AMI BMC faults through MCP", { timeout: 20_000 }, () => {
 		["garbage", "IVTP"],
 		[
 			"reject-validation",
-			"the BMC refused the KVM token (invalid, expired or already used). Request a new viewer URL.",
+			"the BMC refused the KVM token (invalid, expired or already used). Try again: the next screenshot opens a new console session.",
 		],
 		["terminate-session", "the BMC ended the KVM session"],
 		[
@@ -74,12 +74,32 @@ describe("OVH + AMI BMC faults through MCP", { timeout: 20_000 }, () => {
 		const client = await connectClient(env);
 		const error = await transcript.failure(client, name);
 		expect(error).toBe(
-			"the BMC refused the KVM token (invalid, expired or already used). Request a new viewer URL.",
+			"the BMC refused the KVM token (invalid, expired or already used). Try again: the next screenshot opens a new console session.",
 		);
 		expect(await allClosed(server.bmc.connections)).toBe(true);
 
 		server.faults.reuseKvmToken = false;
 		expect(samePixels(await transcript.image(client, name), screen.decoded)).toBe(true);
+		transcript.expectNoLeaks(world.secrets, logs.lines);
+		await client.close();
+	});
+
+	it("a powered-off server says so at once, and asking again costs no new OVH task", async () => {
+		const { world, env, name, server, transcript } = setup({ power: "off" });
+		const client = await connectClient(env);
+		expect(await transcript.failure(client, name)).toBe(
+			"the server is powered off: there is no screen to capture",
+		);
+		const tasks = world.ovh.tasks.size;
+		expect(await transcript.failure(client, name)).toBe(
+			"the server is powered off: there is no screen to capture",
+		);
+		server.bmcOptions.power = "on";
+		expect(samePixels(await transcript.image(client, name), screen.decoded)).toBe(true);
+		// Each retry reopened the KVM socket from the kept BMC web session.
+		expect(world.ovh.tasks.size).toBe(tasks);
+		expect(server.bmc.connections.length).toBe(3);
+		expect(await allClosed(server.bmc.connections.slice(0, 2))).toBe(true);
 		transcript.expectNoLeaks(world.secrets, logs.lines);
 		await client.close();
 	});
@@ -90,7 +110,7 @@ describe("OVH + AMI BMC faults through MCP", { timeout: 20_000 }, () => {
 		const client = await connectClient(env);
 		const error = await transcript.failure(client, name);
 		expect(error).toBe(
-			"viewer URL expired or already used: the BMC redirected it to its login page. Request a new viewer URL.",
+			"viewer URL expired or already used: the BMC redirected it to its login page. Try again: the next screenshot opens a new console session.",
 		);
 		expect(server.bmc.connections.length).toBe(0);
 

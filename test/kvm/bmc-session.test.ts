@@ -58,7 +58,7 @@ describe("openBmcSession", () => {
 		const error = await failure(openBmcSession({ fetch: mock.fetch, viewerUrl }));
 		expect(error.reason).toBe("viewer-expired");
 		expect(error.message).toMatch(
-			/^viewer URL expired or already used: .*Request a new viewer URL/,
+			/^viewer URL expired or already used: .*Try again: the next screenshot opens a new console session/,
 		);
 	});
 

@@ -1,5 +1,6 @@
 import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
+import { ConsoleExpiredError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
 import { openAmiConsole } from "../../src/kvm/console-link.ts";
@@ -36,9 +37,11 @@ it.skipIf(!vectorsPresent)(
 			onProgress: (p: Progress) => progress.push(p),
 		};
 		const link = await openAmiConsole({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() }, ctx);
-		expect(link.powerState).toBe("on");
+		// The KVM socket, and with it the power state, comes with the first capture.
+		expect(link.powerState).toBe("unknown");
 		for (const [i, name] of screens.entries()) {
 			const framebuffer = await link.capture(ctx);
+			expect(link.powerState).toBe("on");
 			expect({ width: framebuffer.width, height: framebuffer.height }).toEqual(size[i]);
 			// toEqual on 3 MB arrays prints unreadably on failure; compare, then assert the verdict.
 			const want = expectedPixels(name);
@@ -84,9 +87,11 @@ describe("a suspended link", () => {
 		const mock = createMockBmc({ frames });
 		const ctx = { signal: AbortSignal.timeout(10_000) };
 		const link = await openAmiConsole({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() }, ctx);
+		await link.capture(ctx);
 		link.suspend();
 		mock.expireSessions();
-		await expect(link.capture(ctx)).rejects.toThrow(/expired/);
+		await expect(link.capture(ctx)).rejects.toThrow(ConsoleExpiredError);
+		await expect(link.capture(ctx)).rejects.toThrow(/web session has expired/);
 		expect(mock.connections.length).toBe(1);
 	});
 });

@@ -238,7 +238,7 @@ describe("KvmClient", () => {
 		const error = (await failure(connect(mock))) as KvmError;
 		expect(error.reason).toBe("validation-rejected");
 		expect(error.message).toBe(
-			"the BMC refused the KVM token (invalid, expired or already used). Request a new viewer URL.",
+			"the BMC refused the KVM token (invalid, expired or already used). Try again: the next screenshot opens a new console session.",
 		);
 		await expectClientClosedAll(mock);
 	});

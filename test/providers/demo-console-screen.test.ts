@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { LimitError } from "../../src/errors.ts";
+import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import {
 	KERNEL_PANIC_LINES,
 	kernelPanicScreen,
 	renderConsoleScreen,
 	VGA_PALETTE,
 } from "../../src/providers/demo/console-screen.ts";
-import { FIRST_GLYPH, GLYPH_HEIGHT, GLYPH_ROWS, LAST_GLYPH } from "../../src/providers/demo/font.ts";
-import { LimitError } from "../../src/errors.ts";
-import type { Framebuffer } from "../../src/image/framebuffer.ts";
+import {
+	FIRST_GLYPH,
+	GLYPH_HEIGHT,
+	GLYPH_ROWS,
+	LAST_GLYPH,
+} from "../../src/providers/demo/font.ts";
 
 function rgbAt(fb: Framebuffer, x: number, y: number): number {
 	const i = (y * fb.width + x) * 4;

@@ -133,7 +133,9 @@ describe("a VNC_TARGETS entry through an MCP client", () => {
 	it("returns TigerVNC's exact framebuffer with raw=true, password from a named secret", async () => {
 		const s = server();
 		const overrides = {
-			VNC_TARGETS: JSON.stringify([{ id: "xvnc", name: "TigerVNC", url: s.url, passwordSecret: "VNC_XVNC_PASSWORD" }]),
+			VNC_TARGETS: JSON.stringify([
+				{ id: "xvnc", name: "TigerVNC", url: s.url, passwordSecret: "VNC_XVNC_PASSWORD" },
+			]),
 			VNC_XVNC_PASSWORD: s.password,
 		};
 		const client = await connectClient(overrides);
@@ -143,10 +145,15 @@ describe("a VNC_TARGETS entry through an MCP client", () => {
 				servers: [{ id: "xvnc", name: "TigerVNC", provider: "vnc", ip: "127.0.0.1" }],
 			});
 			const shown = rgbOf(await (await fetch(`${s.control}/show/2`)).text());
-			const result = await client.callTool({ name: "get_screenshot", arguments: { serverId: "xvnc", raw: true } });
+			const result = await client.callTool({
+				name: "get_screenshot",
+				arguments: { serverId: "xvnc", raw: true },
+			});
 			expect(result.isError).toBeFalsy();
 			const [image, text] = result.content as { type: string; data?: string; text?: string }[];
-			const png = UPNG.decode(Uint8Array.from(atob(image.data as string), (c) => c.charCodeAt(0)).buffer);
+			const png = UPNG.decode(
+				Uint8Array.from(atob(image.data as string), (c) => c.charCodeAt(0)).buffer,
+			);
 			const rgba = new Uint8Array(UPNG.toRGBA8(png)[0]);
 			expect(compare({ width: png.width, height: png.height, rgba }, shown).differing).toBe(0);
 			expect(text.text).toMatch(/^Console of xvnc \(vnc\): \d+x\d+, raw pixels/);
