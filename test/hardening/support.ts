@@ -1,8 +1,8 @@
 /** What every hardening test does around its calls: capture logs, call tools, check results and leaks. */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import UPNG from "upng-js";
 import { expect } from "vitest";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
+import { samePixels, screenshotPixels } from "../support/png.ts";
 import { leakedSecrets, resultTexts } from "./rig.ts";
 
 export interface ToolCallResult {
@@ -35,7 +35,7 @@ export class Transcript {
 	async image(client: Client, serverId: string): Promise<Framebuffer> {
 		const result = await this.shoot(client, serverId);
 		expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-		return pixels(result);
+		return screenshotPixels(result);
 	}
 
 	expectNoLeaks(secrets: Iterable<string>, logLines: readonly string[]): void {
@@ -45,13 +45,4 @@ export class Transcript {
 	}
 }
 
-export function pixels(result: ToolCallResult): Framebuffer {
-	const [image] = result.content as { type: string; data: string }[];
-	expect(image.type).toBe("image");
-	const png = UPNG.decode(Uint8Array.from(atob(image.data), (c) => c.charCodeAt(0)).buffer);
-	return { width: png.width, height: png.height, rgba: new Uint8Array(UPNG.toRGBA8(png)[0]) };
-}
-
-export function samePixels(a: Framebuffer, b: Framebuffer): boolean {
-	return a.width === b.width && a.height === b.height && a.rgba.every((v, i) => v === b.rgba[i]);
-}
+export { samePixels };

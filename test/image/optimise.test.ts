@@ -1,6 +1,5 @@
 // The workerd test pool resolves photon to its "workerd" entry (precompiled wasm).
 import { PhotonImage, resample } from "@cf-wasm/photon";
-import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
 import { LimitError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
@@ -14,6 +13,7 @@ import {
 	VISION_MAX_PIXELS,
 	visionFit,
 } from "../../src/image/optimise.ts";
+import { decodePng } from "../support/png.ts";
 import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
 
 /** Screen of `width` x `height` whose pixel (x, y) is the 0xRRGGBB `pixel(x, y)`. */
@@ -306,13 +306,7 @@ describe("optimiseForVision", () => {
 
 	it.skipIf(!vectorsPresent)("keeps a real BMC capture readable, not blown out", () => {
 		// What the AMI viewer draws for an Ubuntu desktop with a terminal (800x600).
-		const png = vector("ast2x00/ubuntu_444_800x600_0chrom_0lum.expected.png");
-		const decoded = UPNG.decode(png.slice().buffer);
-		const fb = {
-			width: decoded.width,
-			height: decoded.height,
-			rgba: new Uint8Array(UPNG.toRGBA8(decoded)[0]),
-		};
+		const fb = decodePng(vector("ast2x00/ubuntu_444_800x600_0chrom_0lum.expected.png"));
 		const out = optimiseForVision(fb);
 		expect([out.width, out.height]).toEqual([800, 600]);
 		expect(fraction(out, isPureWhite)).toBeLessThan(fraction(fb, isPureWhite) + 0.02);

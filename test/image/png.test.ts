@@ -4,13 +4,11 @@ import { describe, expect, it } from "vitest";
 import { LimitError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { encodePng } from "../../src/image/png.ts";
+import { decodePng } from "../support/png.ts";
 import { vector, vectorsPresent } from "../support/vectors.ts";
 
 function decode(png: Uint8Array): { fb: Framebuffer; ctype: number } {
-	const buffer = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
-	const img = UPNG.decode(buffer);
-	const rgba = new Uint8Array(UPNG.toRGBA8(img)[0]);
-	return { fb: { width: img.width, height: img.height, rgba }, ctype: img.ctype };
+	return { fb: decodePng(png), ctype: UPNG.decode(png.slice().buffer).ctype };
 }
 
 function image(

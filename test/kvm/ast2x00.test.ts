@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
 import { LimitError, ProtocolError } from "../../src/errors.ts";
 import { Ast2x00Decoder, type Ast2x00FrameHeader } from "../../src/kvm/ast2x00/decoder.ts";
 import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
+import { decodePng } from "../support/png.ts";
 import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
 
 /** Header fields of each capture, from ../shared/vectors/README.md. */
@@ -35,9 +35,7 @@ const CAPTURES: Record<string, Ast2x00FrameHeader> = {
 };
 
 function expectedPixels(name: string): Uint8Array {
-	const png = vector(`ast2x00/${name}.expected.png`);
-	const buf = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
-	return new Uint8Array(UPNG.toRGBA8(UPNG.decode(buf))[0]);
+	return decodePng(vector(`ast2x00/${name}.expected.png`)).rgba;
 }
 
 /** Count of differing pixels and a description of the first, or "" when identical. */

@@ -1,4 +1,3 @@
-import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
 import { ConsoleExpiredError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
@@ -6,12 +5,11 @@ import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
 import { openAmiConsole } from "../../src/kvm/console-link.ts";
 import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
 import type { Progress } from "../../src/providers/types.ts";
+import { decodePng } from "../support/png.ts";
 import { vector, vectorsPresent } from "../support/vectors.ts";
 
 function expectedPixels(name: string): Uint8Array {
-	const png = vector(`ast2x00/${name}.expected.png`);
-	const buf = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
-	return new Uint8Array(UPNG.toRGBA8(UPNG.decode(buf))[0]);
+	return decodePng(vector(`ast2x00/${name}.expected.png`)).rgba;
 }
 
 it.skipIf(!vectorsPresent)(

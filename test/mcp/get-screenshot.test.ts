@@ -1,18 +1,12 @@
-import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
 import {
 	KERNEL_PANIC_LINES,
 	renderConsoleScreen,
 } from "../../src/providers/demo/console-screen.ts";
 import { connectClient } from "../support/mcp-client.ts";
+import { screenshotPixels } from "../support/png.ts";
 
 type Block = { type: string; text?: string; data?: string; mimeType?: string };
-
-function decodePng(base64: string) {
-	const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-	const png = UPNG.decode(bytes.buffer);
-	return { width: png.width, height: png.height, rgba: new Uint8Array(UPNG.toRGBA8(png)[0]) };
-}
 
 describe("get_screenshot of the embedded demo BMC", () => {
 	it("returns the console's exact pixels with raw=true, through IVTP and the ASPEED codec", async () => {
@@ -25,7 +19,7 @@ describe("get_screenshot of the embedded demo BMC", () => {
 		const [image, text] = result.content as Block[];
 		expect(image.type).toBe("image");
 		expect(image.mimeType).toBe("image/png");
-		const png = decodePng(image.data as string);
+		const png = screenshotPixels(result);
 		expect([png.width, png.height]).toEqual([720, 400]);
 		// The demo BMC sends the panic screen with its cursor on, then an update turning it off.
 		const screens = [true, false].map(
@@ -50,7 +44,7 @@ describe("get_screenshot of the embedded demo BMC", () => {
 		});
 		for (const result of [first, second]) {
 			expect(result.isError).toBeFalsy();
-			const png = decodePng((result.content as Block[])[0].data as string);
+			const png = screenshotPixels(result);
 			expect([png.width, png.height]).toEqual([1440, 800]);
 		}
 		expect((second.content as Block[])[1].text).toMatch(

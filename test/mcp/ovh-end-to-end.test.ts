@@ -5,12 +5,13 @@
  * The BMC sends a real AST2500 capture, so the pixels are checked against
  * what the vendor's viewer draws.
  */
-import UPNG from "upng-js";
+
 import { afterEach, describe, expect, it } from "vitest";
 import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
 import { OvhProvider } from "../../src/providers/ovh/provider.ts";
 import { MockOvh } from "../mocks/mock-ovh.ts";
 import { connectClient } from "../support/mcp-client.ts";
+import { decodePng, screenshotPixels } from "../support/png.ts";
 import { testWorld } from "../support/test-worker.ts";
 import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
 
@@ -59,15 +60,8 @@ function rig(server: string, options: { allowedIp?: string } = {}) {
 	return { bmc, ovh, env };
 }
 
-function pixels(result: { content: unknown }) {
-	const [image] = result.content as { data: string }[];
-	const png = UPNG.decode(Uint8Array.from(atob(image.data), (c) => c.charCodeAt(0)).buffer);
-	return { width: png.width, height: png.height, rgba: new Uint8Array(UPNG.toRGBA8(png)[0]) };
-}
-
 function expected(): Uint8Array {
-	const png = vector(`${UBUNTU}.expected.png`);
-	return new Uint8Array(UPNG.toRGBA8(UPNG.decode(png.slice().buffer))[0]);
+	return decodePng(vector(`${UBUNTU}.expected.png`)).rgba;
 }
 
 afterEach(() => testWorld.sessionProviders.clear());
@@ -85,7 +79,7 @@ describe.skipIf(!vectorsPresent)(
 				{ onprogress: (p) => progress.push(p.message ?? "") },
 			);
 			expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-			const shot = pixels(result as { content: unknown });
+			const shot = screenshotPixels(result);
 			expect([shot.width, shot.height]).toEqual([800, 600]);
 			const want = expected();
 			expect(shot.rgba.every((v, i) => v === want[i])).toBe(true);

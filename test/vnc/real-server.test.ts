@@ -3,13 +3,13 @@
  * real-server.setup.ts), compared pixel for pixel with the server's own
  * framebuffer dump. Fails, never skips, when the server is not installed.
  */
-import UPNG from "upng-js";
 import { describe, expect, inject, it } from "vitest";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import type { PixelFormat } from "../../src/vnc/pixel-format.ts";
 import { Encoding } from "../../src/vnc/rfb.ts";
 import { VncClient } from "../../src/vnc/vnc-client.ts";
 import { connectClient } from "../support/mcp-client.ts";
+import { screenshotPixels } from "../support/png.ts";
 import { BGR565_LE } from "./helpers.ts";
 
 const real = inject("vncReal");
@@ -150,12 +150,8 @@ describe("a VNC_TARGETS entry through an MCP client", () => {
 				arguments: { serverId: "xvnc", raw: true },
 			});
 			expect(result.isError).toBeFalsy();
-			const [image, text] = result.content as { type: string; data?: string; text?: string }[];
-			const png = UPNG.decode(
-				Uint8Array.from(atob(image.data as string), (c) => c.charCodeAt(0)).buffer,
-			);
-			const rgba = new Uint8Array(UPNG.toRGBA8(png)[0]);
-			expect(compare({ width: png.width, height: png.height, rgba }, shown).differing).toBe(0);
+			const text = (result.content as { text?: string }[])[1];
+			expect(compare(screenshotPixels(result), shown).differing).toBe(0);
 			expect(text.text).toMatch(/^Console of xvnc \(vnc\): \d+x\d+, raw pixels/);
 			expect(JSON.stringify(result)).not.toContain(s.password);
 		} finally {
