@@ -36,11 +36,12 @@ export function registerListServers(
 			annotations: { readOnlyHint: true, openWorldHint: true },
 		},
 		async (_args, ctx): Promise<ToolResult> => {
+			let timer: ReturnType<typeof setTimeout> | undefined;
 			try {
-				const signal = AbortSignal.any([
-					ctx.mcpReq.signal,
-					AbortSignal.timeout(deps.toolTimeoutMs()),
-				]);
+				const ms = deps.toolTimeoutMs();
+				const deadline = new AbortController();
+				timer = setTimeout(() => deadline.abort(new UserFacingError(timeoutMessage(ms))), ms);
+				const signal = AbortSignal.any([ctx.mcpReq.signal, deadline.signal]);
 				const { servers, unavailable } = await listAll(deps.providers(), { signal });
 				const content: ToolResult["content"] = [{ type: "text", text: JSON.stringify(servers) }];
 				for (const { provider, error } of unavailable) {
@@ -49,6 +50,8 @@ export function registerListServers(
 				return { content, structuredContent: { servers, unavailable } };
 			} catch (error) {
 				return errorResult(error);
+			} finally {
+				clearTimeout(timer);
 			}
 		},
 	);
@@ -70,4 +73,8 @@ async function listAll(providers: Provider[], ctx: CallContext) {
 		throw new UserFacingError(unavailable.map((u) => `${u.provider}: ${u.error}`).join("\n"));
 	}
 	return { servers, unavailable };
+}
+
+function timeoutMessage(ms: number): string {
+	return `No server list within ${ms / 1000} s (TOOL_TIMEOUT_SECONDS): a provider's API did not answer. Try again.`;
 }
