@@ -60,47 +60,53 @@ export function visionFit(width: number, height: number): { width: number; heigh
 /**
  * Area averaging: each output pixel is the mean of the source area it
  * covers, the standard filter for shrinking (no aliasing, no ringing around
- * glyphs). Separable, with 16.16 fixed-point weights; a row pass into a
- * 8.8 fixed-point intermediate, then a column pass.
+ * glyphs). Separable, in integers: weights are 8-bit fractions summing to
+ * exactly 256, a row pass keeps 8 fraction bits, the column pass rounds.
  */
 function downscale(fb: Framebuffer, width: number, height: number): Framebuffer {
 	const across = areaWeights(fb.width, width);
 	const down = areaWeights(fb.height, height);
 	const src = fb.rgba;
-	const rows = new Uint16Array(width * fb.height * 3);
-	for (let y = 0; y < fb.height; y++) {
+	const stride = width * 3;
+	const rows = new Uint16Array(stride * fb.height);
+	for (let y = 0, t = 0; y < fb.height; y++) {
 		const line = y * fb.width * 4;
-		for (let x = 0, t = y * width * 3; x < width; x++, t += 3) {
+		for (let x = 0; x < width; x++, t += 3) {
 			let r = 0;
 			let g = 0;
 			let b = 0;
-			for (let k = across.first[x], i = across.start[x]; k < across.first[x + 1]; k++, i++) {
+			for (
+				let k = across.first[x], end = across.first[x + 1], s = line + across.start[x] * 4;
+				k < end;
+				k++, s += 4
+			) {
 				const w = across.weight[k];
-				const s = line + i * 4;
 				r += src[s] * w;
 				g += src[s + 1] * w;
 				b += src[s + 2] * w;
 			}
-			rows[t] = (r + 128) >>> 8;
-			rows[t + 1] = (g + 128) >>> 8;
-			rows[t + 2] = (b + 128) >>> 8;
+			rows[t] = r;
+			rows[t + 1] = g;
+			rows[t + 2] = b;
 		}
 	}
-	// Column pass a whole row at a time: contiguous reads, a handful of rows per output row.
+	// Column pass a whole row at a time: contiguous reads, a few source rows per output row.
 	const rgba = new Uint8Array(width * height * 4);
-	const stride = width * 3;
-	const sum = new Float64Array(stride);
+	const sum = new Uint32Array(stride);
 	for (let y = 0, o = 0; y < height; y++) {
-		sum.fill(0);
-		for (let k = down.first[y], j = down.start[y]; k < down.first[y + 1]; k++, j++) {
+		sum.fill(32768); // rounds the 16 fraction bits
+		for (
+			let k = down.first[y], end = down.first[y + 1], s = down.start[y] * stride;
+			k < end;
+			k++, s += stride
+		) {
 			const w = down.weight[k];
-			for (let i = 0, s = j * stride; i < stride; i++, s++) sum[i] += rows[s] * w;
+			for (let i = 0; i < stride; i++) sum[i] += rows[s + i] * w;
 		}
-		// 8.8 times 16.16 is 24 fraction bits; the sums stay exact in doubles.
 		for (let i = 0; i < stride; i += 3, o += 4) {
-			rgba[o] = (sum[i] + 8388608) / 16777216;
-			rgba[o + 1] = (sum[i + 1] + 8388608) / 16777216;
-			rgba[o + 2] = (sum[i + 2] + 8388608) / 16777216;
+			rgba[o] = sum[i] >>> 16;
+			rgba[o + 1] = sum[i + 1] >>> 16;
+			rgba[o + 2] = sum[i + 2] >>> 16;
 			rgba[o + 3] = 255;
 		}
 	}
@@ -109,7 +115,7 @@ function downscale(fb: Framebuffer, width: number, height: number): Framebuffer 
 
 /**
  * For each of `to` output cells over `from` source cells: the first source
- * cell it touches, and the share (16.16, summing to exactly 1) of each one.
+ * cell it touches, and the share (in 256ths, summing to exactly 256) of each.
  */
 function areaWeights(from: number, to: number) {
 	const scale = from / to;
@@ -121,13 +127,11 @@ function areaWeights(from: number, to: number) {
 		const hi = lo + scale;
 		start[o] = Math.floor(lo);
 		first[o] = weight.length;
-		let left = 65536;
+		let left = 256;
 		const end = Math.min(from, Math.ceil(hi));
 		for (let i = start[o]; i < end; i++) {
 			const share =
-				i === end - 1
-					? left
-					: Math.round(((Math.min(hi, i + 1) - Math.max(lo, i)) / scale) * 65536);
+				i === end - 1 ? left : Math.round(((Math.min(hi, i + 1) - Math.max(lo, i)) / scale) * 256);
 			weight.push(share);
 			left -= share;
 		}
