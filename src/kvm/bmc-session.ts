@@ -13,6 +13,7 @@
  * error message ever contains them or the viewer URL.
  */
 
+import { workersLimitHint } from "../http/workers-limits.ts";
 import { type Deadline, deadline, KvmError } from "./kvm-error.ts";
 
 /** The fetch we are given: the Workers global, a mock BMC, or a test double. */
@@ -231,21 +232,21 @@ class BmcHttp {
 			return await this.#options.fetch(url, { headers, redirect: "manual", signal: limit.signal });
 		} catch (error) {
 			if (limit.signal.aborted) throw limit.failure(`GET ${what}`);
-			throw fetchFailure(what, error, this.secrets);
+			throw fetchFailure(what, url, error, this.secrets);
 		}
 	}
 }
 
 /** A fetch that threw (not an HTTP status): TLS trust, or the BMC out of reach. Secrets are scrubbed. */
-export function fetchFailure(what: string, error: unknown, secrets: readonly string[]): KvmError {
+export function fetchFailure(
+	what: string,
+	url: string,
+	error: unknown,
+	secrets: readonly string[],
+): KvmError {
 	let detail = error instanceof Error ? error.message : String(error);
 	for (const secret of secrets) detail = detail.split(secret).join("…");
-	if (/certificate|\btls\b|\bssl\b/i.test(detail)) {
-		return new KvmError(
-			"bmc-certificate",
-			`GET ${what}: the BMC's TLS certificate is not trusted by Cloudflare Workers ` +
-				`(BMCs usually present self-signed certificates, and Workers cannot skip verification): ${detail}`,
-		);
-	}
-	return new KvmError("bmc-unreachable", `GET ${what}: could not reach the BMC: ${detail}`);
+	const hint = workersLimitHint(url, detail);
+	const reason = /certificate/.test(hint) ? "bmc-certificate" : "bmc-unreachable";
+	return new KvmError(reason, `GET ${what}: could not reach the BMC${hint}: ${detail}`);
 }

@@ -1,4 +1,5 @@
 import { LimitError, ProtocolError, UserFacingError } from "../errors.ts";
+import { workersLimitHint } from "../http/workers-limits.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
 
@@ -88,10 +89,11 @@ export class VncClient {
 		try {
 			resp = await opts.fetch(url.toString(), { headers, signal });
 		} catch (e) {
+			const hint = workersLimitHint(url.href, e instanceof Error ? e.message : String(e));
 			throw deadlineError(
 				signal,
 				opts.signal,
-				`VNC WebSocket upgrade to ${url.host}`,
+				`VNC WebSocket upgrade to ${url.host}${hint}`,
 				deadlineMs,
 				e,
 			);
