@@ -3,29 +3,13 @@
  * is allocated, on both paths, and what one capture may receive is bounded;
  * each breach is a tool error (isError) naming it, never a crash or a hang.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MockFrame } from "../../src/kvm/mock-bmc.ts";
 import { connectClient } from "../support/mcp-client.ts";
-import { testWorld } from "../support/test-worker.ts";
-import {
-	allClosed,
-	aspeedFrame,
-	captureLogs,
-	consoleScreen,
-	flatScreen,
-	OvhWorld,
-	VncWorld,
-} from "./rig.ts";
-import { samePixels, Transcript } from "./support.ts";
+import { allClosed, aspeedFrame, consoleScreen, flatScreen, OvhWorld, VncWorld } from "./rig.ts";
+import { capturedLogsPerTest, samePixels, Transcript } from "./support.ts";
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-	logs = captureLogs();
-});
-afterEach(() => {
-	logs.restore();
-	testWorld.sessionProviders.clear();
-});
+const logs = capturedLogsPerTest();
 
 const good = aspeedFrame(consoleScreen("bounds", 0x402040, 160, 120));
 

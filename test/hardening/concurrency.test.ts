@@ -3,20 +3,12 @@
  * BMC session (the KVM token is single-use), and servers side by side stay
  * independent, each response showing its own server's pixels.
  */
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { connectClient } from "../support/mcp-client.ts";
-import { testWorld } from "../support/test-worker.ts";
-import { aspeedFrame, captureLogs, consoleScreen, OvhWorld } from "./rig.ts";
-import { samePixels, Transcript } from "./support.ts";
+import { aspeedFrame, consoleScreen, OvhWorld } from "./rig.ts";
+import { capturedLogsPerTest, samePixels, Transcript } from "./support.ts";
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-	logs = captureLogs();
-});
-afterEach(() => {
-	logs.restore();
-	testWorld.sessionProviders.clear();
-});
+const logs = capturedLogsPerTest();
 
 it("50 simultaneous screenshots of one server use one OVH task and one KVM connection, and all get the image", {
 	timeout: 30_000,

@@ -5,28 +5,12 @@
  * closed; and once the stall is gone the same server answers. The stalls run
  * side by side, each on its own server, so the suite waits for one deadline.
  */
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { connectClient } from "../support/mcp-client.ts";
-import { testWorld } from "../support/test-worker.ts";
-import {
-	allClosed,
-	aspeedFrame,
-	captureLogs,
-	consoleScreen,
-	flatScreen,
-	OvhWorld,
-	VncWorld,
-} from "./rig.ts";
-import { samePixels, Transcript } from "./support.ts";
+import { allClosed, aspeedFrame, consoleScreen, flatScreen, OvhWorld, VncWorld } from "./rig.ts";
+import { capturedLogsPerTest, samePixels, Transcript } from "./support.ts";
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-	logs = captureLogs();
-});
-afterEach(() => {
-	logs.restore();
-	testWorld.sessionProviders.clear();
-});
+const logs = capturedLogsPerTest();
 
 const TIMEOUT_S = 5;
 

@@ -5,22 +5,14 @@
  * no secret, and leave the session able to serve the next call once the
  * fault is gone.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Ast2x00Decoder } from "../../src/kvm/ast2x00/decoder.ts";
 import { KvmClient } from "../../src/kvm/kvm-client.ts";
 import { connectClient } from "../support/mcp-client.ts";
-import { testWorld } from "../support/test-worker.ts";
-import { allClosed, aspeedFrame, captureLogs, consoleScreen, flatScreen, OvhWorld } from "./rig.ts";
-import { samePixels, Transcript } from "./support.ts";
+import { allClosed, aspeedFrame, consoleScreen, flatScreen, OvhWorld } from "./rig.ts";
+import { capturedLogsPerTest, samePixels, Transcript } from "./support.ts";
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-	logs = captureLogs();
-});
-afterEach(() => {
-	logs.restore();
-	testWorld.sessionProviders.clear();
-});
+const logs = capturedLogsPerTest();
 
 const SHORT = { TOOL_TIMEOUT_SECONDS: "5" };
 const screen = aspeedFrame(consoleScreen("ovh console", 0x204080));

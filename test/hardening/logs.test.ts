@@ -3,20 +3,12 @@
  * the stage, its duration and the running total; and no secret anywhere,
  * MCP_BEARER_TOKEN included, on the happy path as on a failure.
  */
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { connectClient } from "../support/mcp-client.ts";
-import { testWorld } from "../support/test-worker.ts";
-import { aspeedFrame, captureLogs, consoleScreen, OvhWorld, plantedSecret } from "./rig.ts";
-import { samePixels, Transcript } from "./support.ts";
+import { aspeedFrame, consoleScreen, OvhWorld, plantedSecret } from "./rig.ts";
+import { capturedLogsPerTest, samePixels, Transcript } from "./support.ts";
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-	logs = captureLogs();
-});
-afterEach(() => {
-	logs.restore();
-	testWorld.sessionProviders.clear();
-});
+const logs = capturedLogsPerTest();
 
 interface LogLine {
 	event: string;

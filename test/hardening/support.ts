@@ -1,9 +1,10 @@
 /** What every hardening test does around its calls: capture logs, call tools, check results and leaks. */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { samePixels, screenshotPixels } from "../support/png.ts";
-import { leakedSecrets, resultTexts } from "./rig.ts";
+import { testWorld } from "../support/test-worker.ts";
+import { captureLogs, leakedSecrets, resultTexts } from "./rig.ts";
 
 export interface ToolCallResult {
 	content?: unknown;
@@ -46,3 +47,20 @@ export class Transcript {
 }
 
 export { samePixels };
+
+/** Captures console output during each test of the file; afterwards restores it and forgets injected providers. */
+export function capturedLogsPerTest(): { readonly lines: string[] } {
+	let logs: ReturnType<typeof captureLogs> | undefined;
+	beforeEach(() => {
+		logs = captureLogs();
+	});
+	afterEach(() => {
+		logs?.restore();
+		testWorld.sessionProviders.clear();
+	});
+	return {
+		get lines() {
+			return logs?.lines ?? [];
+		},
+	};
+}

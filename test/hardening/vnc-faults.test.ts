@@ -4,20 +4,12 @@
  * the VNC password nor anything else, and the next call succeeds once the
  * fault is gone.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectClient } from "../support/mcp-client.ts";
-import { testWorld } from "../support/test-worker.ts";
-import { allClosed, captureLogs, consoleScreen, type VncFault, VncWorld } from "./rig.ts";
-import { samePixels, Transcript } from "./support.ts";
+import { allClosed, consoleScreen, type VncFault, VncWorld } from "./rig.ts";
+import { capturedLogsPerTest, samePixels, Transcript } from "./support.ts";
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-	logs = captureLogs();
-});
-afterEach(() => {
-	logs.restore();
-	testWorld.sessionProviders.clear();
-});
+const logs = capturedLogsPerTest();
 
 let serial = 0;
 function setup() {
