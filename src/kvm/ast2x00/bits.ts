@@ -15,7 +15,8 @@ export class BitReader {
 	pos = 0;
 	/** Bits of real data. */
 	end = 0;
-	private words = new Uint32Array(0);
+	/** The stream as words, plus two zero words of slack; read with bitsAt(). */
+	words = new Uint32Array(0);
 
 	reset(stream: Uint8Array): void {
 		const count = (stream.length + 3) >> 2;
@@ -36,13 +37,14 @@ export class BitReader {
 
 	/** Consumes n (0..32) bits. */
 	skip(n: number): void {
-		const p = this.pos + n;
-		if (p > this.end) throw new ProtocolError("ASPEED stream truncated: ran out of data mid-block");
+		this.seek(this.pos + n);
+	}
+
+	/** Moves to bit p (not before the current position: callers consume forwards). */
+	seek(p: number): void {
+		if (p > this.end) throw truncated();
 		this.pos = p;
-		const i = p >>> 5;
-		const s = p & 31;
-		const w = this.words;
-		this.window = s === 0 ? w[i] : ((w[i] << s) | (w[i + 1] >>> (32 - s))) >>> 0;
+		this.window = bitsAt(this.words, p) >>> 0;
 	}
 
 	/**
@@ -50,19 +52,40 @@ export class BitReader {
 	 * (code length << 8) | symbol.
 	 */
 	code(t: HuffmanTable): number {
-		const w = this.window;
-		const e = t.fast[w >>> (32 - FAST_BITS)];
-		if (e !== 0) return e;
-		const top = w >>> 16;
-		for (let len = FAST_BITS + 1; len <= 16; len++) {
-			const code = top >>> (16 - len);
-			if (code <= t.maxCode[len]) return (len << 8) | t.symbols[t.offset[len] + code];
-		}
-		throw new ProtocolError("ASPEED stream: invalid Huffman code");
+		return huffmanCode(t, this.window);
 	}
 }
 
-const FAST_BITS = 9;
+/** The error for consuming past the end of the data. */
+export function truncated(): ProtocolError {
+	return new ProtocolError("ASPEED stream truncated: ran out of data mid-block");
+}
+
+/**
+ * The 32 bits of `words` from bit `pos` on, first bit in bit 31, as an int32.
+ * For hot loops that keep the position in a local (words needs one word of slack).
+ */
+export function bitsAt(words: Uint32Array, pos: number): number {
+	const s = pos & 31;
+	const i = pos >>> 5;
+	// Two shifts for the second word: a shift by 32 would be a shift by 0.
+	return (words[i] << s) | ((words[i + 1] >>> 1) >>> (31 - s));
+}
+
+/** The Huffman code at the head of `window`: (code length << 8) | symbol. */
+export function huffmanCode(t: HuffmanTable, window: number): number {
+	const e = t.fast[window >>> (32 - FAST_BITS)];
+	if (e !== 0) return e;
+	const top = window >>> 16;
+	for (let len = FAST_BITS + 1; len <= 16; len++) {
+		const code = top >>> (16 - len);
+		if (code <= t.maxCode[len]) return (len << 8) | t.symbols[t.offset[len] + code];
+	}
+	throw new ProtocolError("ASPEED stream: invalid Huffman code");
+}
+
+/** Width of the one-lookup tables (wider ones measured no faster). */
+export const FAST_BITS = 9;
 
 /** A canonical Huffman decoding table: one lookup for codes up to 9 bits, a scan beyond. */
 export interface HuffmanTable {

@@ -1,6 +1,14 @@
 import { LimitError, ProtocolError } from "../../errors.ts";
 import type { Framebuffer } from "../../image/framebuffer.ts";
-import { BitReader, type HuffmanTable, huffmanTable } from "./bits.ts";
+import {
+	BitReader,
+	bitsAt,
+	FAST_BITS,
+	type HuffmanTable,
+	huffmanCode,
+	huffmanTable,
+	truncated,
+} from "./bits.ts";
 import {
 	CB_TO_B,
 	CB_TO_G,
@@ -222,43 +230,54 @@ export class Ast2x00Decoder {
 	 */
 	private unit(c: number, at: number): boolean {
 		const r = this.reader;
+		const words = r.words;
+		const end = r.end;
 		const coef = this.coef;
 		const table = c === 0 ? 0 : 1;
-		// Each code and the value bits after it (at most 16 + 11) are consumed in one skip.
-		let e = r.code(DC_TABLES[table]);
+		// Position and window live in locals: every code and the value bits
+		// after it (at most 16 + 11) are consumed with one refill.
+		let pos = r.pos;
+		let w = r.window;
+		let e = huffmanCode(DC_TABLES[table], w);
 		let len = e >> 8;
 		let size = e & 15;
-		if (size !== 0) {
-			this.dcPred[c] += extend(((r.window << len) >>> 0) >>> (32 - size), size);
-		}
-		r.skip(len + size);
+		if (size !== 0) this.dcPred[c] += extend((w << len) >>> (32 - size), size);
+		pos += len + size;
+		if (pos > end) throw truncated();
+		w = bitsAt(words, pos);
 		coef[at] = this.dcPred[c];
 		const ac = AC_TABLES[table];
 		const fastValue = ac.fastValue;
 		let k = 1;
 		while (k < 64) {
-			const f = fastValue[r.window >>> 23];
+			const f = fastValue[w >>> (32 - FAST_BITS)];
 			if (f !== 0) {
 				k += (f >> 4) & 15;
 				coef[at + SCAN_TO_NATURAL[k]] = f >> 8;
-				r.skip(f & 15);
-				k++;
-				continue;
+				pos += f & 15;
+			} else {
+				e = huffmanCode(ac, w);
+				len = e >> 8;
+				size = e & 15;
+				if (size === 0) {
+					pos += len;
+					if (pos > end) throw truncated();
+					// End of block.
+					if ((e & 255) !== 0xf0) break;
+					// Sixteen zeros.
+					k += 16;
+					w = bitsAt(words, pos);
+					continue;
+				}
+				k += (e >> 4) & 15;
+				coef[at + SCAN_TO_NATURAL[k]] = extend((w << len) >>> (32 - size), size);
+				pos += len + size;
 			}
-			e = r.code(ac);
-			len = e >> 8;
-			size = e & 15;
-			if (size === 0) {
-				r.skip(len);
-				if ((e & 255) !== 0xf0) break;
-				k += 16;
-				continue;
-			}
-			k += (e >> 4) & 15;
-			coef[at + SCAN_TO_NATURAL[k]] = extend(((r.window << len) >>> 0) >>> (32 - size), size);
-			r.skip(len + size);
+			if (pos > end) throw truncated();
+			w = bitsAt(words, pos);
 			k++;
 		}
+		r.seek(pos);
 		return k > 1;
 	}
 
