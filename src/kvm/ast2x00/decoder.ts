@@ -315,10 +315,9 @@ export class Ast2x00Decoder {
 			for (let u = 0; u < 4; u++) if (this.transformUnit(0, u, luma)) flat |= 1 << u;
 			if (this.transformUnit(1, 4, chroma)) flat |= 16;
 			if (this.transformUnit(2, 5, chroma)) flat |= 32;
-			// Quadrants drawn in one colour need only first samples; the rest need whole units.
-			const flatQuadrants = (flat & 48) === 48 ? flat & 15 : 0;
-			this.expandFlat(flatQuadrants === 15 ? 0 : flat & ~flatQuadrants);
-			this.put420(fb, x, y, flatQuadrants);
+			// With flat chroma, put420 reads only first samples of flat units.
+			this.expandFlat((flat & 48) === 48 ? 0 : flat);
+			this.put420(fb, x, y, flat);
 		} else {
 			if (this.transformUnit(0, 0, luma)) flat |= 1;
 			if (this.transformUnit(1, 1, chroma)) flat |= 2;
@@ -435,13 +434,19 @@ export class Ast2x00Decoder {
 
 	/**
 	 * Converts the 4:2:0 tile (four Y blocks TL, TR, BL, BR, then Cb, Cr) into
-	 * macroblock (x, y), one 8x8 quadrant at a time. Bit q of `flat`: quadrant q
-	 * is one colour (its Y unit and both chroma units are flat).
+	 * macroblock (x, y), one 8x8 quadrant at a time. Bit u of `flat`: unit u is
+	 * flat (only its first sample is set when both chroma units are flat).
 	 */
 	private put420(fb: Framebuffer, x: number, y: number, flat: number): void {
 		const tile = this.tile;
 		const pixels = this.pixels;
 		const width = fb.width;
+		// Flat chroma (the common case on a console: grey text on black) gives
+		// the whole macroblock one set of chroma offsets.
+		const chromaFlat = (flat & 48) === 48;
+		const rFlat = RGB_LIMIT_ZERO + CR_TO_R[tile[320]];
+		const gFlat = RGB_LIMIT_ZERO + CB_TO_G[tile[256]] + CR_TO_G[tile[320]];
+		const bFlat = RGB_LIMIT_ZERO + CB_TO_B[tile[256]];
 		for (let q = 0; q < 4; q++) {
 			const x0 = x * 16 + (q & 1) * 8;
 			const y0 = y * 16 + (q >> 1) * 8;
@@ -449,10 +454,24 @@ export class Ast2x00Decoder {
 			const h = Math.min(8, fb.height - y0);
 			if (w <= 0 || h <= 0) continue;
 			const yAt = q * 64;
-			if (flat & (1 << q)) {
-				const word = rgbaWord(tile[yAt], tile[256], tile[320]);
+			if (chromaFlat) {
+				if (flat & (1 << q)) {
+					const yy = Y_TO_RGB[tile[yAt]];
+					const word = packRgb(RGB_LIMIT[yy + rFlat], RGB_LIMIT[yy + gFlat], RGB_LIMIT[yy + bFlat]);
+					for (let j = 0, row = y0 * width + x0; j < h; j++, row += width) {
+						for (let p = row, end = row + w; p < end; p++) pixels[p] = word;
+					}
+					continue;
+				}
 				for (let j = 0, row = y0 * width + x0; j < h; j++, row += width) {
-					for (let p = row, end = row + w; p < end; p++) pixels[p] = word;
+					for (let i = 0, m = yAt + j * 8; i < w; i++, m++) {
+						const yy = Y_TO_RGB[tile[m]];
+						pixels[row + i] = packRgb(
+							RGB_LIMIT[yy + rFlat],
+							RGB_LIMIT[yy + gFlat],
+							RGB_LIMIT[yy + bFlat],
+						);
+					}
 				}
 				continue;
 			}
