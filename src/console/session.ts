@@ -73,17 +73,17 @@ export class ConsoleSession extends DurableObject<Env> {
 		});
 		try {
 			const capture = await this.sharedCapture(request);
-			timer.stage("captured", {
+			timer.done("captured", {
 				warm: capture.warm,
 				width: capture.framebuffer.width,
 				height: capture.framebuffer.height,
 			});
 			const screenshot = render(capture, request.raw);
-			timer.stage("rendered", { pngBytes: screenshot.png.length });
+			timer.done("rendered", { pngBytes: screenshot.png.length });
 			return { ok: true, ...screenshot };
 		} catch (error) {
 			const message = errorMessage(error);
-			timer.stage("failed", { error: message });
+			timer.done("failed", { error: message });
 			return { ok: false, error: message };
 		} finally {
 			if (listener) this.listeners.delete(listener);
@@ -123,7 +123,7 @@ export class ConsoleSession extends DurableObject<Env> {
 			signal: deadline.signal,
 			onProgress: (p) => {
 				stage = p.message;
-				timer.stage(p.message);
+				timer.begin(p.message);
 				for (const listener of this.listeners) listener(p);
 			},
 		};
@@ -146,6 +146,7 @@ export class ConsoleSession extends DurableObject<Env> {
 			throw error;
 		} finally {
 			clearTimeout(deadlineTimer);
+			timer.finish();
 			this.lastUsed = Date.now();
 			await this.ctx.storage.setAlarm(this.lastUsed + limits.idleMs);
 		}

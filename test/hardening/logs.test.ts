@@ -54,6 +54,11 @@ it("a screenshot logs one JSON line per stage with console, stage, stageMs and t
 		"Opening the KVM connection",
 		"Waiting for a video frame from the BMC",
 	]);
+	// Each line is a stage that ended, with its own duration: the stages add up to the whole.
+	const capture = ours.filter((l) => l.event === "capture");
+	expect(capture.reduce((sum, l) => sum + l.stageMs, 0)).toBe(capture[capture.length - 1].totalMs);
+	// The OVH client waits a second before its first task poll: that second belongs to a stage.
+	expect(Math.max(...capture.map((l) => l.stageMs))).toBeGreaterThanOrEqual(900);
 	expect(stages("screenshot")).toEqual(["captured", "rendered"]);
 	const captured = ours.find((l) => l.stage === "captured");
 	expect(captured).toMatchObject({ warm: false, width: 144, height: 48 });
