@@ -490,7 +490,8 @@ export class RfbClient {
 	}
 }
 
-function newDecoder(encoding: number): RectDecoder {
+/** A fresh decoder for one encoding; a connection keeps one per encoding (zlib streams live in them). */
+export function newDecoder(encoding: number): RectDecoder {
 	switch (encoding) {
 		case Encoding.raw:
 			return new RawDecoder();

@@ -9,14 +9,9 @@
  */
 
 import { ByteQueue } from "../../../src/vnc/byte-queue.ts";
-import { CopyRectDecoder } from "../../../src/vnc/encodings/copyrect.ts";
-import { HextileDecoder } from "../../../src/vnc/encodings/hextile.ts";
-import type { DecodeTarget, Rect, RectDecoder } from "../../../src/vnc/encodings/index.ts";
-import { RawDecoder } from "../../../src/vnc/encodings/raw.ts";
-import { TightDecoder } from "../../../src/vnc/encodings/tight.ts";
-import { ZrleDecoder } from "../../../src/vnc/encodings/zrle.ts";
+import type { DecodeTarget, Rect } from "../../../src/vnc/encodings/index.ts";
 import { pixelReaders } from "../../../src/vnc/pixel-format.ts";
-import { Encoding } from "../../../src/vnc/rfb.ts";
+import { Encoding, newDecoder } from "../../../src/vnc/rfb.ts";
 import { type FuzzTarget, Rng } from "../engine.ts";
 import { checkFramebuffer } from "../images.ts";
 import { describeChunks, mutateBytes, putUint, splitChunks } from "../mutate.ts";
@@ -58,21 +53,6 @@ function generatedSeeds(encoding: number): RectSeed[] {
 			bytes,
 		};
 	});
-}
-
-function newDecoder(encoding: number): RectDecoder {
-	switch (encoding) {
-		case Encoding.raw:
-			return new RawDecoder();
-		case Encoding.copyRect:
-			return new CopyRectDecoder();
-		case Encoding.hextile:
-			return new HextileDecoder();
-		case Encoding.zrle:
-			return new ZrleDecoder();
-		default:
-			return new TightDecoder();
-	}
 }
 
 function mutateRect(rng: Rng, r: Rect, screen: { width: number; height: number }): Rect {
