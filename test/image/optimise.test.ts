@@ -13,28 +13,8 @@ import {
 	VISION_MAX_PIXELS,
 	visionFit,
 } from "../../src/image/optimise.ts";
-import { decodePng } from "../support/png.ts";
+import { decodePng, imageOf } from "../support/png.ts";
 import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
-
-/** Screen of `width` x `height` whose pixel (x, y) is the 0xRRGGBB `pixel(x, y)`. */
-function screen(
-	width: number,
-	height: number,
-	pixel: (x: number, y: number) => number,
-): Framebuffer {
-	const rgba = new Uint8Array(width * height * 4);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			const c = pixel(x, y);
-			const i = (y * width + x) * 4;
-			rgba[i] = c >>> 16;
-			rgba[i + 1] = (c >>> 8) & 255;
-			rgba[i + 2] = c & 255;
-			rgba[i + 3] = 255;
-		}
-	}
-	return { width, height, rgba };
-}
 
 function rgbAt(fb: Framebuffer, x: number, y: number): [number, number, number] {
 	const i = (y * fb.width + x) * 4;
@@ -85,7 +65,7 @@ const isPureWhite = (r: number, g: number, b: number) => r === 255 && g === 255 
 describe("stretchLevels", () => {
 	it("keeps a bright BIOS-like screen's levels apart instead of blowing it out", () => {
 		// Light grey page, dark text in the top half, white text in the bottom half.
-		const bios = screen(720, 400, (x, y) =>
+		const bios = imageOf(720, 400, (x, y) =>
 			isStroke(x, y) ? (y < 200 ? grey(40) : grey(255)) : grey(200),
 		);
 		const out = stretchLevels(bios);
@@ -101,14 +81,14 @@ describe("stretchLevels", () => {
 	});
 
 	it("brightens grey text on a black console", () => {
-		const console = screen(720, 400, (x, y) => (isStroke(x, y) ? grey(170) : 0));
+		const console = imageOf(720, 400, (x, y) => (isStroke(x, y) ? grey(170) : 0));
 		const out = stretchLevels(console);
 		expect(rgbAt(out, 1, 3)).toEqual([255, 255, 255]);
 		expect(rgbAt(out, 0, 0)).toEqual([0, 0, 0]);
 	});
 
 	it("lifts a dim console by at most MAX_GAIN", () => {
-		const dim = screen(720, 400, (x, y) => (isStroke(x, y) ? grey(60) : grey(10)));
+		const dim = imageOf(720, 400, (x, y) => (isStroke(x, y) ? grey(60) : grey(10)));
 		const out = stretchLevels(dim);
 		const [text] = rgbAt(out, 1, 3);
 		const [page] = rgbAt(out, 0, 0);
@@ -117,7 +97,7 @@ describe("stretchLevels", () => {
 	});
 
 	it("leaves a full-range image unchanged", () => {
-		const ramp = screen(256, 64, (x, y) =>
+		const ramp = imageOf(256, 64, (x, y) =>
 			y < 32 ? grey(x) : (x << 16) | ((255 - x) << 8) | (x ^ y),
 		);
 		expect(stretchLevels(ramp).rgba).toEqual(ramp.rgba);
@@ -125,7 +105,7 @@ describe("stretchLevels", () => {
 
 	it("does not amplify a nearly flat screen into noise", () => {
 		// Mid grey with +-3 of deterministic noise.
-		const flat = screen(400, 300, (x, y) => grey(128 + (((x * 7 + y * 13) % 7) - 3)));
+		const flat = imageOf(400, 300, (x, y) => grey(128 + (((x * 7 + y * 13) % 7) - 3)));
 		const out = stretchLevels(flat);
 		let sumIn = 0;
 		let sumOut = 0;
@@ -144,7 +124,7 @@ describe("stretchLevels", () => {
 
 	it("keeps the hue of coloured text, even where a channel would clip", () => {
 		const colours = [0xaa0000, 0x00aa00, 0x0000aa, 0xaa5500, 0xff8000, 0x55ffff, 0xffff55];
-		const fb = screen(720, 400, (x, y) =>
+		const fb = imageOf(720, 400, (x, y) =>
 			isStroke(x, y) ? colours[Math.floor(x / 9) % colours.length] : 0,
 		);
 		const out = stretchLevels(fb);
@@ -157,7 +137,7 @@ describe("stretchLevels", () => {
 	});
 
 	it("ignores a few stray pixels when finding the levels", () => {
-		const console = screen(720, 400, (x, y) =>
+		const console = imageOf(720, 400, (x, y) =>
 			x === 5 && y < 20 ? grey(255) : isStroke(x, y) ? grey(120) : 0,
 		);
 		const out = stretchLevels(console);
@@ -175,7 +155,7 @@ describe("optimiseForVision", () => {
 			[800, 600, 1],
 			[1024, 768, 1],
 		]) {
-			const out = optimiseForVision(screen(w, h, (x, y) => (isStroke(x, y) ? grey(170) : 0)));
+			const out = optimiseForVision(imageOf(w, h, (x, y) => (isStroke(x, y) ? grey(170) : 0)));
 			expect([out.width, out.height]).toEqual([w * factor, h * factor]);
 			expect(out.width * h).toBe(out.height * w);
 			expect(Math.max(out.width, out.height)).toBeGreaterThanOrEqual(Math.max(w, h));
@@ -196,7 +176,7 @@ describe("optimiseForVision", () => {
 		]) {
 			const fit = visionFit(w, h);
 			expect(fit).not.toBeNull();
-			const out = optimiseForVision(screen(w, h, (x, y) => (isStroke(x, y) ? grey(170) : 0)));
+			const out = optimiseForVision(imageOf(w, h, (x, y) => (isStroke(x, y) ? grey(170) : 0)));
 			expect([out.width, out.height]).toEqual([fit?.width, fit?.height]);
 			expect(out.width * out.height).toBeLessThanOrEqual(VISION_MAX_PIXELS);
 			expect(Math.max(out.width, out.height)).toBeLessThanOrEqual(VISION_MAX_EDGE);
@@ -218,7 +198,7 @@ describe("optimiseForVision", () => {
 			seed = (seed * 1103515245 + 12345) >>> 0;
 			return seed >>> 8;
 		};
-		const fb = screen(2000, 1500, () => random() & 0xffffff);
+		const fb = imageOf(2000, 1500, () => random() & 0xffffff);
 		const out = optimiseForVision(fb);
 		const levelled = stretchLevels(fb).rgba;
 		const fit = visionFit(2000, 1500) as { width: number; height: number };
@@ -249,13 +229,13 @@ describe("optimiseForVision", () => {
 	});
 
 	it("shrinks a flat screen to exactly its colour", () => {
-		const out = optimiseForVision(screen(1920, 1200, () => 0x204060));
-		const levelled = stretchLevels(screen(1, 1, () => 0x204060));
+		const out = optimiseForVision(imageOf(1920, 1200, () => 0x204060));
+		const levelled = stretchLevels(imageOf(1, 1, () => 0x204060));
 		expect(out.rgba.every((v, i) => v === levelled.rgba[i % 4])).toBe(true);
 	});
 
 	it("upscales by exact pixel replication of the levelled screen", () => {
-		const fb = screen(720, 400, (x, y) => (isStroke(x, y) ? ((x * 31) << 8) | 0xaa : 0x000010));
+		const fb = imageOf(720, 400, (x, y) => (isStroke(x, y) ? ((x * 31) << 8) | 0xaa : 0x000010));
 		const levelled = stretchLevels(fb);
 		const out = optimiseForVision(fb);
 		expect(out.width).toBe(1440);
@@ -272,7 +252,7 @@ describe("optimiseForVision", () => {
 			[720, 400],
 			[333, 201],
 		]) {
-			const fb = screen(w, h, (x, y) => (isStroke(x, y) ? (x * 0x1f3) ^ (y * 0x2c1) : 0x000010));
+			const fb = imageOf(w, h, (x, y) => (isStroke(x, y) ? (x * 0x1f3) ^ (y * 0x2c1) : 0x000010));
 			const levelled = stretchLevels(fb);
 			const out = optimiseForVision(fb);
 			const factor = upscaleFactor(w, h);
@@ -289,7 +269,7 @@ describe("optimiseForVision", () => {
 	});
 
 	it("does not touch its input", () => {
-		const fb = screen(64, 32, (x, y) => (isStroke(x, y) ? grey(100) : 0));
+		const fb = imageOf(64, 32, (x, y) => (isStroke(x, y) ? grey(100) : 0));
 		const copy = fb.rgba.slice();
 		optimiseForVision(fb);
 		expect(fb.rgba).toEqual(copy);

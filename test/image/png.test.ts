@@ -4,30 +4,11 @@ import { describe, expect, it } from "vitest";
 import { LimitError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { encodePng } from "../../src/image/png.ts";
-import { decodePng } from "../support/png.ts";
+import { decodePng, imageOf } from "../support/png.ts";
 import { vector, vectorsPresent } from "../support/vectors.ts";
 
 function decode(png: Uint8Array): { fb: Framebuffer; ctype: number } {
 	return { fb: decodePng(png), ctype: UPNG.decode(png.slice().buffer).ctype };
-}
-
-function image(
-	width: number,
-	height: number,
-	pixel: (x: number, y: number) => number,
-): Framebuffer {
-	const rgba = new Uint8Array(width * height * 4);
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			const c = pixel(x, y);
-			const i = (y * width + x) * 4;
-			rgba[i] = c >>> 16;
-			rgba[i + 1] = (c >>> 8) & 255;
-			rgba[i + 2] = c & 255;
-			rgba[i + 3] = 255;
-		}
-	}
-	return { width, height, rgba };
 }
 
 /** Byte equality without vitest's element-by-element diffing, which takes seconds on megabytes. */
@@ -50,7 +31,7 @@ const PNG_TYPE_INDEXED = 3;
 
 describe("encodePng", () => {
 	it("round-trips a few-colour console as an indexed PNG", () => {
-		const fb = image(640, 400, (x, y) =>
+		const fb = imageOf(640, 400, (x, y) =>
 			((x >> 3) + (y >> 4)) % 3 === 0 ? 0xaaaaaa : x % 7 === 0 ? 0x0000aa : 0,
 		);
 		const png = encodePng(fb);
@@ -64,7 +45,7 @@ describe("encodePng", () => {
 	});
 
 	it("round-trips a many-colour picture as RGB without alpha", () => {
-		const fb = image(
+		const fb = imageOf(
 			300,
 			200,
 			(x, y) => ((x * 5) << 16) | (((y * 7) % 256) << 8) | ((x ^ y) & 255),
@@ -92,7 +73,7 @@ describe("encodePng", () => {
 			[33, 9],
 			[50, 20],
 		]) {
-			const fb = image(width, height, (x, y) => ((x * 7 + y * 3) % colours) * 0x010305);
+			const fb = imageOf(width, height, (x, y) => ((x * 7 + y * 3) % colours) * 0x010305);
 			const png = encodePng(fb);
 			const { fb: back, ctype } = decode(png);
 			expect(ctype).toBe(PNG_TYPE_INDEXED);
@@ -114,7 +95,7 @@ describe("encodePng", () => {
 				fc.integer({ min: 1, max: 300 }),
 				fc.integer(),
 				(width, height, colours, seed) => {
-					const fb = image(
+					const fb = imageOf(
 						width,
 						height,
 						(x, y) => Math.imul(((x * 31 + y * 17) % colours) + 1, seed) >>> 8,
@@ -127,20 +108,20 @@ describe("encodePng", () => {
 	});
 
 	it("switches to RGB at 257 colours", () => {
-		const fb = image(257, 3, (x) => (x < 256 ? x * 0x010101 : 0x123456));
+		const fb = imageOf(257, 3, (x) => (x < 256 ? x * 0x010101 : 0x123456));
 		const { fb: back, ctype } = decode(encodePng(fb));
 		expect(ctype).toBe(PNG_TYPE_RGB);
 		expect(sameBytes(back.rgba, fb.rgba)).toBe(true);
 	});
 
 	it("keeps colours apart that differ in one channel, white and black included", () => {
-		const fb = image(6, 1, (x) => [0xffffff, 0, 0xfffffe, 0x010000, 0x000100, 0x000001][x]);
+		const fb = imageOf(6, 1, (x) => [0xffffff, 0, 0xfffffe, 0x010000, 0x000100, 0x000001][x]);
 		const { fb: back } = decode(encodePng(fb));
 		expect(sameBytes(back.rgba, fb.rgba)).toBe(true);
 	});
 
 	it("writes valid chunks: IHDR first, IEND last, every CRC right", () => {
-		const png = encodePng(image(9, 5, (x, y) => (x + y) % 3));
+		const png = encodePng(imageOf(9, 5, (x, y) => (x + y) % 3));
 		const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
 		const types: string[] = [];
 		for (let at = 8; at < png.length; ) {
@@ -164,14 +145,14 @@ describe("encodePng", () => {
 	});
 
 	it("encodes a framebuffer that is a view into a larger buffer", () => {
-		const whole = image(4, 4, (x, y) => (x + y) * 0x101010);
+		const whole = imageOf(4, 4, (x, y) => (x + y) * 0x101010);
 		const view = { width: 4, height: 2, rgba: whole.rgba.subarray(32) };
 		const { fb: back } = decode(encodePng(view));
 		expect(back.rgba).toEqual(whole.rgba.subarray(32));
 	});
 
 	it("encodes a view that does not start on a 4-byte boundary", () => {
-		const whole = image(3, 3, (x, y) => (x * 3 + y) * 0x0a0b0c);
+		const whole = imageOf(3, 3, (x, y) => (x * 3 + y) * 0x0a0b0c);
 		const bytes = new Uint8Array(whole.rgba.length + 1);
 		bytes.set(whole.rgba, 1);
 		const { fb: back } = decode(encodePng({ width: 3, height: 3, rgba: bytes.subarray(1) }));
