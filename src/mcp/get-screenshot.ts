@@ -70,7 +70,7 @@ export function registerGetScreenshot(server: McpServer, deps: ScreenshotDeps): 
 						: `${outcome.sourceWidth}x${outcome.sourceHeight} console, shown at ${outcome.width}x${outcome.height}`;
 				const text =
 					`Console of ${serverId} (${provider.name}): ${sizeNote}${raw ? ", raw pixels" : ", optimised for reading"}; ` +
-					`captured ${outcome.capturedAt}; power ${outcome.powerState}; ${outcome.warm ? "reused the open console session" : "new console session"}.`;
+					`captured ${outcome.capturedAt}; power ${outcome.powerState}; ${outcome.warm ? "reused the console session" : "new console session"}.`;
 				return {
 					content: [
 						{ type: "image", data: toBase64(outcome.png), mimeType: "image/png" },

@@ -103,7 +103,7 @@ describe.skipIf(!vectorsPresent)(
 			});
 			expect(again.isError).toBeFalsy();
 			expect((again.content as { text?: string }[])[1].text).toMatch(
-				/reused the open console session/,
+				/reused the console session/,
 			);
 			expect(ovh.tasks.size).toBe(tasksBefore);
 			expect(bmc.connections.length).toBe(1);
