@@ -102,9 +102,7 @@ describe.skipIf(!vectorsPresent)(
 				arguments: { serverId: SERVER },
 			});
 			expect(again.isError).toBeFalsy();
-			expect((again.content as { text?: string }[])[1].text).toMatch(
-				/reused the console session/,
-			);
+			expect((again.content as { text?: string }[])[1].text).toMatch(/reused the console session/);
 			expect(ovh.tasks.size).toBe(tasksBefore);
 			expect(bmc.connections.length).toBe(1);
 			await client.close();
