@@ -1,4 +1,11 @@
+import { createExecutionContext } from "cloudflare:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { createMcpHandler } from "agents/mcp/server";
 import { describe, expect, it } from "vitest";
+import { createMcpServer } from "../../src/mcp/server.ts";
+import { DemoProvider } from "../../src/providers/demo/provider.ts";
+import type { Provider } from "../../src/providers/types.ts";
 import { connectClient } from "../support/mcp-client.ts";
 
 describe("list_servers through the MCP SDK client", () => {
@@ -68,5 +75,57 @@ describe("get_screenshot input validation", () => {
 		expect(result.isError).toBe(true);
 		expect((result.content as { text: string }[])[0].text).toMatch(/list_servers/);
 		await client.close();
+	});
+});
+
+describe("list_servers with a provider that never answers", () => {
+	it("ends at the deadline naming TOOL_TIMEOUT_SECONDS, and still shows the providers that answered", async () => {
+		const hanging: Provider = {
+			name: "ovh",
+			owns: () => true,
+			listServers: ({ signal }) =>
+				new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+			openConsole: () => Promise.reject(new Error("not used")),
+		};
+		const connect = async (providers: Provider[]) => {
+			const handler = createMcpHandler(() =>
+				createMcpServer({
+					providers: () => providers,
+					toolTimeoutMs: () => 300,
+					console: () => {
+						throw new Error("not used");
+					},
+				}),
+			);
+			const transport = new StreamableHTTPClientTransport(new URL("http://localhost/mcp"), {
+				fetch: (input, init) => {
+					const request = new Request(input, init);
+					request.headers.set("Host", "localhost");
+					return handler(request, {}, createExecutionContext());
+				},
+			});
+			const client = new Client({ name: "t", version: "1" });
+			await client.connect(transport);
+			return client;
+		};
+
+		const alone = await connect([hanging]);
+		const failed = await alone.callTool({ name: "list_servers", arguments: {} });
+		expect(failed.isError).toBe(true);
+		expect((failed.content as { text: string }[])[0].text).toBe(
+			"ovh: No server list within 0.3 s (TOOL_TIMEOUT_SECONDS): a provider's API did not answer. Try again.",
+		);
+		await alone.close();
+
+		const mixed = await connect([new DemoProvider(), hanging]);
+		const partial = await mixed.callTool({ name: "list_servers", arguments: {} });
+		expect(partial.isError).toBeFalsy();
+		expect(partial.structuredContent).toMatchObject({
+			servers: [{ id: "demo-ami-bmc" }],
+			unavailable: [
+				{ provider: "ovh", error: expect.stringMatching(/No server list within 0\.3 s/) },
+			],
+		});
+		await mixed.close();
 	});
 });
