@@ -7,6 +7,7 @@
  * deletion, duplication, repetition (floods), and splicing with another seed.
  */
 
+import { concatBytes } from "../../src/bytes.ts";
 import type { Rng } from "./engine.ts";
 
 const INTERESTING_8 = [0, 1, 2, 0x0f, 0x10, 0x3f, 0x40, 0x7f, 0x80, 0x81, 0xfe, 0xff];
@@ -106,24 +107,24 @@ function mutateOnce(rng: Rng, b: Uint8Array, corpus?: readonly Uint8Array[]): Ui
 			// Extend with random bytes, zeros or 0xff.
 			const n = rng.int(1, 64);
 			const tail = rng.pick([rng.bytes(n), new Uint8Array(n), new Uint8Array(n).fill(255)]);
-			return concat(b, tail);
+			return concatBytes([b, tail]);
 		}
 		case 10: {
 			const at = rng.below(b.length);
 			const n = rng.int(1, Math.min(b.length - at, 64));
-			return concat(b.subarray(0, at), b.subarray(at + n));
+			return concatBytes([b.subarray(0, at), b.subarray(at + n)]);
 		}
 		case 11: {
 			// Duplicate a range in place (repeats a message or a block).
 			const at = rng.below(b.length);
 			const n = rng.int(1, Math.min(b.length - at, 256));
 			const piece = b.subarray(at, at + n);
-			return concat(b.subarray(0, at + n), piece, b.subarray(at + n));
+			return concatBytes([b.subarray(0, at + n), piece, b.subarray(at + n)]);
 		}
 		case 12: {
 			// Insert random bytes.
 			const at = rng.below(b.length + 1);
-			return concat(b.subarray(0, at), rng.bytes(rng.int(1, 16)), b.subarray(at));
+			return concatBytes([b.subarray(0, at), rng.bytes(rng.int(1, 16)), b.subarray(at)]);
 		}
 		case 16: {
 			// Repeat a short range many times: floods of one message or rectangle.
@@ -132,7 +133,7 @@ function mutateOnce(rng: Rng, b: Uint8Array, corpus?: readonly Uint8Array[]): Ui
 			const parts = [b.subarray(0, at)];
 			for (let i = rng.int(2, 512); i > 0; i--) parts.push(piece);
 			parts.push(b.subarray(at));
-			return concat(...parts);
+			return concatBytes(parts);
 		}
 		case 13:
 		case 14: {
@@ -141,7 +142,7 @@ function mutateOnce(rng: Rng, b: Uint8Array, corpus?: readonly Uint8Array[]): Ui
 			if (other.length === 0) return b;
 			const cut = rng.below(b.length + 1);
 			const from = rng.below(other.length);
-			return concat(b.subarray(0, cut), other.subarray(from, from + rng.int(1, 4096)));
+			return concatBytes([b.subarray(0, cut), other.subarray(from, from + rng.int(1, 4096))]);
 		}
 		default: {
 			// Overwrite a range with a copy of another range of this input.
@@ -174,18 +175,6 @@ export function getUint(b: Uint8Array, at: number, size: 2 | 4, bigEndian: boole
 		v += b[at + i] * 2 ** shift;
 	}
 	return v;
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-	let n = 0;
-	for (const p of parts) n += p.length;
-	const out = new Uint8Array(n);
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
 }
 
 /**

@@ -13,6 +13,7 @@
  * error message ever contains them or the viewer URL.
  */
 
+import { concatBytes } from "../bytes.ts";
 import { workersLimitHint } from "../http/workers-limits.ts";
 import { type Deadline, deadline, KvmError } from "./kvm-error.ts";
 
@@ -207,13 +208,7 @@ async function readCapped(response: Response, limit: number, what: string): Prom
 		}
 		chunks.push(value);
 	}
-	const all = new Uint8Array(total);
-	let at = 0;
-	for (const c of chunks) {
-		all.set(c, at);
-		at += c.length;
-	}
-	return new TextDecoder().decode(all);
+	return new TextDecoder().decode(concatBytes(chunks));
 }
 
 /** GETs with a deadline each, never following redirects, mapping failures to KvmError. */

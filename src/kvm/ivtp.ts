@@ -87,19 +87,6 @@ export function encodeIvtp(type: number, status = 0, payload?: Uint8Array): Uint
 	return out;
 }
 
-/** Several packets in one buffer, sent as one WebSocket message like the viewer does. */
-export function concatPackets(packets: readonly Uint8Array[]): Uint8Array {
-	let total = 0;
-	for (const p of packets) total += p.length;
-	const out = new Uint8Array(total);
-	let at = 0;
-	for (const p of packets) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
-}
-
 /**
  * Reassembles IVTP packets from arbitrary chunks. Packets wholly inside a
  * chunk are returned as views into it (no copy); a packet that spans chunks is

@@ -21,11 +21,11 @@
  * Any failure closes the socket; the client is then spent.
  */
 
+import { concatBytes } from "../bytes.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
 import {
-	concatPackets,
 	encodeIvtp,
 	encodeValidatePayload,
 	IvtpFramer,
@@ -185,7 +185,7 @@ export class KvmClient {
 			mac: NO_MAC,
 		});
 		this.#send(
-			concatPackets([
+			concatBytes([
 				encodeIvtp(IvtpType.CONNECTION_COMPLETE, 1),
 				encodeIvtp(IvtpType.VALIDATE_VIDEO_SESSION, 1, validate),
 				encodeIvtp(IvtpType.RESUME_REDIRECTION),
@@ -227,7 +227,7 @@ export class KvmClient {
 		// Frames are numbered as they start; a frame already under way predates the request.
 		const after = this.#framesStarted;
 		this.#send(
-			concatPackets([
+			concatBytes([
 				encodeIvtp(IvtpType.POWER_STATUS),
 				encodeIvtp(IvtpType.RESUME_REDIRECTION),
 				encodeIvtp(IvtpType.GET_FULL_SCREEN),

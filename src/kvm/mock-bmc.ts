@@ -9,11 +9,11 @@
  * misbehave on demand.
  */
 
+import { concatBytes } from "../bytes.ts";
 import type { FetchLike } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
 import { encodeFrameHeader } from "./frame-header.ts";
 import {
-	concatPackets,
 	decodeValidatePayload,
 	encodeIvtp,
 	IvtpFramer,
@@ -298,7 +298,7 @@ class MockConnection implements MockKvmConnection {
 			const frame = this.#options.frames({ index: this.#frameIndex, update: i > 0 });
 			packets.push(...this.#fragments(frame, this.#frameIndex++));
 		}
-		const bytes = concatPackets(packets);
+		const bytes = concatBytes(packets);
 		switch (this.#options.misbehave) {
 			case "garbage": {
 				const junk = new Uint8Array(256);
@@ -346,7 +346,7 @@ class MockConnection implements MockKvmConnection {
 			for (const p of packets) this.#message(p);
 			return;
 		}
-		const bytes = concatPackets(packets);
+		const bytes = concatBytes(packets);
 		for (let at = 0; at < bytes.length; ) {
 			const r = this.#random();
 			// Awkward: a fifth of cuts land within a few bytes (inside headers), the rest anywhere.

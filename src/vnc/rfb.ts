@@ -1,3 +1,4 @@
+import { concatBytes } from "../bytes.ts";
 import { LimitError, ProtocolError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { ByteQueue } from "./byte-queue.ts";
@@ -162,14 +163,7 @@ export class RfbClient {
 		if (this.#out.length === 0) return null;
 		const parts = this.#out;
 		this.#out = [];
-		if (parts.length === 1) return parts[0];
-		const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-		let at = 0;
-		for (const p of parts) {
-			all.set(p, at);
-			at += p.length;
-		}
-		return all;
+		return parts.length === 1 ? parts[0] : concatBytes(parts);
 	}
 
 	takeEvents(): RfbEvent[] {

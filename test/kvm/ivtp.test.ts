@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../../src/bytes.ts";
 import { LimitError } from "../../src/errors.ts";
 import {
-	concatPackets,
 	DEFAULT_MAX_PACKET_PAYLOAD,
 	decodeValidatePayload,
 	encodeIvtp,
@@ -51,7 +51,7 @@ describe("IvtpFramer", () => {
 			encodeIvtp(IvtpType.VALIDATE_VIDEO_SESSION, 1, new Uint8Array([1, 2, 3])),
 			encodeIvtp(IvtpType.RESUME_REDIRECTION),
 		];
-		const got = new IvtpFramer().push(concatPackets(packets));
+		const got = new IvtpFramer().push(concatBytes(packets));
 		expect(plain(got)).toEqual([
 			{ type: 58, status: 1, payload: [] },
 			{ type: 18, status: 1, payload: [1, 2, 3] },
@@ -81,7 +81,7 @@ describe("IvtpFramer", () => {
 				fc.array(packetArb, { maxLength: 12 }),
 				fc.array(fc.nat(), { maxLength: 40 }),
 				(packets, points) => {
-					const stream = concatPackets(packets.map((p) => encodeIvtp(p.type, p.status, p.payload)));
+					const stream = concatBytes(packets.map((p) => encodeIvtp(p.type, p.status, p.payload)));
 					const framer = new IvtpFramer();
 					const got: ReturnType<typeof plain> = [];
 					for (const chunk of cut(stream, points)) got.push(...plain(framer.push(chunk)));

@@ -8,6 +8,7 @@
  * screen, as RfbClient guarantees) or the pixel format (another valid one).
  */
 
+import { concatBytes } from "../../../src/bytes.ts";
 import { ByteQueue } from "../../../src/vnc/byte-queue.ts";
 import type { DecodeTarget, Rect } from "../../../src/vnc/encodings/index.ts";
 import { pixelReaders } from "../../../src/vnc/pixel-format.ts";
@@ -39,12 +40,7 @@ function generatedSeeds(encoding: number): RectSeed[] {
 				bodies.push(body);
 			}
 		}
-		const bytes = new Uint8Array(bodies.reduce((n, b) => n + b.length, 0));
-		let at = 0;
-		for (const b of bodies) {
-			bytes.set(b, at);
-			at += b.length;
-		}
+		const bytes = concatBytes(bodies);
 		return {
 			label: `generated ${format.bitsPerPixel}bpp`,
 			format,

@@ -8,10 +8,10 @@
  * selectors, RC4, Mode420); the result reaches the framer in random chunks.
  */
 
+import { concatBytes } from "../../../src/bytes.ts";
 import { Ast2x00Decoder } from "../../../src/kvm/ast2x00/decoder.ts";
 import { encodeFrameHeader, FRAME_HEADER_SIZE } from "../../../src/kvm/frame-header.ts";
 import {
-	concatPackets,
 	decodeValidatePayload,
 	encodeIvtp,
 	encodeValidatePayload,
@@ -87,7 +87,7 @@ function buildSeed(rng: Rng, frames: readonly AstFrame[]): IvtpSeed {
 		}
 	}
 	if (rng.chance(0.3)) add(IvtpType.STOP_SESSION_IMMEDIATE, 9);
-	return { bytes: concatPackets(parts), packets, frameHeaders };
+	return { bytes: concatBytes(parts), packets, frameHeaders };
 }
 
 function ivtpSeeds(): IvtpSeed[] {

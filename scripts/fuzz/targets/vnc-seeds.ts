@@ -1,3 +1,4 @@
+import { concatBytes } from "../../../src/bytes.ts";
 /**
  * Valid RFB server output, produced by the test suite's MiniRfbServer (a
  * sans-IO server written independently of src/vnc) talking to a real
@@ -15,7 +16,7 @@ import {
 	type MiniServerOptions,
 	type TightMode,
 } from "../../../test/vnc/mini-server.ts";
-import { concat, putUint } from "../mutate.ts";
+import { putUint } from "../mutate.ts";
 
 export interface SessionSeed {
 	label: string;
@@ -49,7 +50,7 @@ function otherMessages(): Uint8Array {
 	const colours = new Uint8Array(6 + 2 * 6);
 	colours[0] = 1;
 	putUint(colours, 4, 2, 2, true);
-	return concat(Uint8Array.of(2), cut, colours);
+	return concatBytes([Uint8Array.of(2), cut, colours]);
 }
 
 interface SessionConfig {
@@ -150,7 +151,7 @@ export function sessionSeeds(): SessionSeed[] {
 			c.requestFrame();
 			pumpRecording(c, s, sent);
 		}
-		return { label: cfg.label, bytes: concat(...sent), client: cfg.client };
+		return { label: cfg.label, bytes: concatBytes(sent), client: cfg.client };
 	});
 }
 
@@ -196,7 +197,7 @@ export function rectSeeds(
 		format,
 		screen: { width: screen.width, height: screen.height },
 		rects: areas.map((a) => ({ x: a.x, y: a.y, width: a.w, height: a.h })),
-		bytes: concat(...bodies),
+		bytes: concatBytes(bodies),
 	};
 }
 
