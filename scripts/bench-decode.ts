@@ -11,6 +11,7 @@ import {
 	type Ast2x00FrameHeader,
 	encodeAst2x00,
 } from "../src/kvm/ast2x00/index.ts";
+import { CAPTURE_HEADERS } from "../test/support/captures.ts";
 
 export interface DecodeBenchRow {
 	name: string;
@@ -61,15 +62,9 @@ function time(
 
 export async function benchDecode(runs = 50): Promise<DecodeBenchRow[]> {
 	const cases: { name: string; header: Ast2x00FrameHeader; stream: Uint8Array }[] = [];
-	const captures: [string, number, number][] = [
-		["ubuntu_444_800x600_0chrom_0lum", 800, 600],
-		["aspeedbluescreen", 1024, 768],
-		["aspeedblackscreen", 1024, 768],
-	];
-	for (const [name, width, height] of captures) {
+	for (const [name, header] of Object.entries(CAPTURE_HEADERS)) {
 		const file = join(VECTORS, `${name}.bin`);
 		if (!existsSync(file)) continue;
-		const header = { width, height, mode420: false, selector: 0, advanceSelector: 0, mapping: 0 };
 		cases.push({ name: `${name} (4:4:4)`, header, stream: new Uint8Array(readFileSync(file)) });
 	}
 	for (const [width, height] of [

@@ -29,6 +29,7 @@ import {
 	renderConsoleScreen,
 	VGA_PALETTE,
 } from "../src/providers/demo/console-screen.ts";
+import { CAPTURE_HEADERS } from "../test/support/captures.ts";
 import { benchDecode } from "./bench-decode.ts";
 
 const WARMUP_RUNS = 5;
@@ -113,14 +114,7 @@ function pipelineCaptures(): Capture[] {
 	if (existsSync(ubuntu)) {
 		captures.push({
 			label: "real capture: ubuntu desktop 4:4:4",
-			header: {
-				width: 800,
-				height: 600,
-				mode420: false,
-				selector: 0,
-				advanceSelector: 0,
-				mapping: 0,
-			},
+			header: CAPTURE_HEADERS.ubuntu_444_800x600_0chrom_0lum,
 			stream: new Uint8Array(readFileSync(ubuntu)),
 		});
 	}
@@ -128,14 +122,7 @@ function pipelineCaptures(): Capture[] {
 	if (existsSync(blue)) {
 		captures.push({
 			label: "real capture: blue screen 4:4:4",
-			header: {
-				width: 1024,
-				height: 768,
-				mode420: false,
-				selector: 0,
-				advanceSelector: 0,
-				mapping: 0,
-			},
+			header: CAPTURE_HEADERS.aspeedbluescreen,
 			stream: new Uint8Array(readFileSync(blue)),
 		});
 	}

@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { CAPTURE_HEADERS } from "../test/support/captures.ts";
 import {
 	type Failure,
 	type FuzzTarget,
@@ -25,7 +26,7 @@ import {
 	runCase,
 	type TargetReport,
 } from "./fuzz/engine.ts";
-import { CAPTURE_HEADERS, capture, fuzzTargets } from "./fuzz/targets/index.ts";
+import { capture, fuzzTargets } from "./fuzz/targets/index.ts";
 
 const MIB = 1 << 20;
 
@@ -121,7 +122,7 @@ function loadCaptures() {
 		return [];
 	}
 	return readdirSync(dir)
-		.filter((name) => name in CAPTURE_HEADERS)
+		.filter((name) => name.replace(/\.bin$/, "") in CAPTURE_HEADERS)
 		.sort()
 		.map((name) => capture(name, new Uint8Array(readFileSync(join(dir, name)))));
 }

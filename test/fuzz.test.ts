@@ -12,15 +12,18 @@ import {
 	InvariantError,
 	runCase,
 } from "../scripts/fuzz/engine.ts";
-import { CAPTURE_HEADERS, capture, fuzzTargets } from "../scripts/fuzz/targets/index.ts";
+import { capture, fuzzTargets } from "../scripts/fuzz/targets/index.ts";
 import { ProtocolError } from "../src/errors.ts";
+import { CAPTURE_HEADERS } from "./support/captures.ts";
 import { vector, vectorsPresent } from "./support/vectors.ts";
 
 const ITERATIONS = 300;
 const SEED = 20250101;
 
 const captures = vectorsPresent
-	? Object.keys(CAPTURE_HEADERS).map((name) => capture(name, vector(`ast2x00/${name}`)))
+	? Object.keys(CAPTURE_HEADERS).map((name) =>
+			capture(`${name}.bin`, vector(`ast2x00/${name}.bin`)),
+		)
 	: [];
 
 describe("fuzz sample", () => {

@@ -3,36 +3,9 @@ import { describe, expect, it } from "vitest";
 import { LimitError, ProtocolError } from "../../src/errors.ts";
 import { Ast2x00Decoder, type Ast2x00FrameHeader } from "../../src/kvm/ast2x00/decoder.ts";
 import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
+import { CAPTURE_HEADERS } from "../support/captures.ts";
 import { decodePng } from "../support/png.ts";
 import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
-
-/** Header fields of each capture, from ../shared/vectors/README.md. */
-const CAPTURES: Record<string, Ast2x00FrameHeader> = {
-	ubuntu_444_800x600_0chrom_0lum: {
-		width: 800,
-		height: 600,
-		mode420: false,
-		selector: 0,
-		advanceSelector: 0,
-		mapping: 0,
-	},
-	aspeedblackscreen: {
-		width: 1024,
-		height: 768,
-		mode420: false,
-		selector: 0,
-		advanceSelector: 0,
-		mapping: 0,
-	},
-	aspeedbluescreen: {
-		width: 1024,
-		height: 768,
-		mode420: false,
-		selector: 0,
-		advanceSelector: 0,
-		mapping: 0,
-	},
-};
 
 function expectedPixels(name: string): Uint8Array {
 	return decodePng(vector(`ast2x00/${name}.expected.png`)).rgba;
@@ -59,7 +32,7 @@ function compare(got: Uint8Array, want: Uint8Array, width: number): string {
 }
 
 describe(`Ast2x00Decoder on real AST2500 captures${vectorsPresent ? "" : ` (${VECTORS_MISSING})`}`, () => {
-	for (const [name, header] of Object.entries(CAPTURES)) {
+	for (const [name, header] of Object.entries(CAPTURE_HEADERS)) {
 		it.skipIf(!vectorsPresent)(`${name} matches the vendor viewer pixel for pixel`, () => {
 			const fb = new Ast2x00Decoder().decode(header, vector(`ast2x00/${name}.bin`));
 			expect(fb.width).toBe(header.width);
@@ -74,7 +47,7 @@ describe(`Ast2x00Decoder on real AST2500 captures${vectorsPresent ? "" : ` (${VE
 		"draws the blue screen's dark first block row, which the stream itself encodes",
 		() => {
 			const fb = new Ast2x00Decoder().decode(
-				CAPTURES.aspeedbluescreen,
+				CAPTURE_HEADERS.aspeedbluescreen,
 				vector("ast2x00/aspeedbluescreen.bin"),
 			);
 			const at = (x: number, y: number) => [
@@ -90,8 +63,8 @@ describe(`Ast2x00Decoder on real AST2500 captures${vectorsPresent ? "" : ` (${VE
 	it.skipIf(!vectorsPresent)("decodes the same frame twice identically with one instance", () => {
 		const d = new Ast2x00Decoder();
 		const bin = vector("ast2x00/ubuntu_444_800x600_0chrom_0lum.bin");
-		const first = d.decode(CAPTURES.ubuntu_444_800x600_0chrom_0lum, bin).rgba.slice();
-		const again = d.decode(CAPTURES.ubuntu_444_800x600_0chrom_0lum, bin).rgba;
+		const first = d.decode(CAPTURE_HEADERS.ubuntu_444_800x600_0chrom_0lum, bin).rgba.slice();
+		const again = d.decode(CAPTURE_HEADERS.ubuntu_444_800x600_0chrom_0lum, bin).rgba;
 		expect(compare(again, first, 800)).toBe("");
 	});
 
@@ -99,7 +72,10 @@ describe(`Ast2x00Decoder on real AST2500 captures${vectorsPresent ? "" : ` (${VE
 		const bin = vector("ast2x00/ubuntu_444_800x600_0chrom_0lum.bin");
 		for (const cut of [4, 1000, bin.length - 16]) {
 			expect(() =>
-				new Ast2x00Decoder().decode(CAPTURES.ubuntu_444_800x600_0chrom_0lum, bin.subarray(0, cut)),
+				new Ast2x00Decoder().decode(
+					CAPTURE_HEADERS.ubuntu_444_800x600_0chrom_0lum,
+					bin.subarray(0, cut),
+				),
 			).toThrow(/truncated/);
 		}
 	});

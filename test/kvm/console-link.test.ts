@@ -5,6 +5,7 @@ import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
 import { openAmiConsole } from "../../src/kvm/console-link.ts";
 import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
 import type { Progress } from "../../src/providers/types.ts";
+import { CAPTURE_HEADERS } from "../support/captures.ts";
 import { decodePng } from "../support/png.ts";
 import { vector, vectorsPresent } from "../support/vectors.ts";
 
@@ -16,13 +17,9 @@ it.skipIf(!vectorsPresent)(
 	"shows a real capture, sent by the mock BMC in awkward pieces, as the vendor viewer does",
 	async () => {
 		const screens = ["ubuntu_444_800x600_0chrom_0lum", "aspeedbluescreen"];
-		const size = [
-			{ width: 800, height: 600 },
-			{ width: 1024, height: 768 },
-		];
 		const mock = createMockBmc({
 			frames: ({ index }) => ({
-				header: { ...size[index], mode420: false, selector: 0, advanceSelector: 0, mapping: 0 },
+				header: CAPTURE_HEADERS[screens[index]],
 				stream: vector(`ast2x00/${screens[index]}.bin`),
 			}),
 			fragmentSize: 8192,
@@ -37,10 +34,11 @@ it.skipIf(!vectorsPresent)(
 		const link = await openAmiConsole({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() }, ctx);
 		// The KVM socket, and with it the power state, comes with the first capture.
 		expect(link.powerState).toBe("unknown");
-		for (const [i, name] of screens.entries()) {
+		for (const name of screens) {
 			const framebuffer = await link.capture(ctx);
 			expect(link.powerState).toBe("on");
-			expect({ width: framebuffer.width, height: framebuffer.height }).toEqual(size[i]);
+			const { width, height } = CAPTURE_HEADERS[name];
+			expect({ width: framebuffer.width, height: framebuffer.height }).toEqual({ width, height });
 			// toEqual on 3 MB arrays prints unreadably on failure; compare, then assert the verdict.
 			const want = expectedPixels(name);
 			const same =

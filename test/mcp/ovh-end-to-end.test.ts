@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
 import { OvhProvider } from "../../src/providers/ovh/provider.ts";
 import { MockOvh } from "../mocks/mock-ovh.ts";
+import { CAPTURE_HEADERS } from "../support/captures.ts";
 import { connectClient } from "../support/mcp-client.ts";
 import { decodePng, screenshotPixels } from "../support/png.ts";
 import { testWorld } from "../support/test-worker.ts";
@@ -24,14 +25,7 @@ const UBUNTU = "ast2x00/ubuntu_444_800x600_0chrom_0lum";
 function rig(server: string, options: { allowedIp?: string } = {}) {
 	const bmc = createMockBmc({
 		frames: () => ({
-			header: {
-				width: 800,
-				height: 600,
-				mode420: false,
-				selector: 0,
-				advanceSelector: 0,
-				mapping: 0,
-			},
+			header: CAPTURE_HEADERS.ubuntu_444_800x600_0chrom_0lum,
 			stream: vector(`${UBUNTU}.bin`),
 		}),
 		split: "awkward",

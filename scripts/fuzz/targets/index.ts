@@ -1,3 +1,4 @@
+import { CAPTURE_HEADERS } from "../../../test/support/captures.ts";
 import type { FuzzTarget } from "../engine.ts";
 import { ast2x00Target, type Capture } from "./ast2x00.ts";
 import { encodingTargets } from "./encodings.ts";
@@ -10,19 +11,9 @@ export function fuzzTargets(captures: readonly Capture[]): FuzzTarget[] {
 	return [ast2x00Target(captures), ivtpTarget(), rfbTarget(), ...encodingTargets(), ovhTarget()];
 }
 
-/** The real captures in shared/vectors/ast2x00 and the header fields they were taken with (its README). */
-export const CAPTURE_HEADERS: Readonly<Record<string, { width: number; height: number }>> = {
-	"ubuntu_444_800x600_0chrom_0lum.bin": { width: 800, height: 600 },
-	"aspeedblackscreen.bin": { width: 1024, height: 768 },
-	"aspeedbluescreen.bin": { width: 1024, height: 768 },
-};
-
+/** A real capture from shared/vectors/ast2x00, by file name, with the header it was taken with. */
 export function capture(name: string, stream: Uint8Array): Capture {
-	const size = CAPTURE_HEADERS[name];
-	if (size === undefined) throw new Error(`no header known for capture ${name}`);
-	return {
-		name,
-		stream,
-		header: { ...size, mode420: false, selector: 0, advanceSelector: 0, mapping: 0 },
-	};
+	const header = CAPTURE_HEADERS[name.replace(/\.bin$/, "")];
+	if (header === undefined) throw new Error(`no header known for capture ${name}`);
+	return { name, stream, header };
 }
