@@ -23,6 +23,7 @@
 
 import { concatBytes } from "../bytes.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
+import { describeRedirect } from "../http/redirect.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
 import {
@@ -147,6 +148,7 @@ export class KvmClient {
 					Origin: session.origin,
 					"Sec-WebSocket-Protocol": "binary, base64",
 				},
+				redirect: "manual",
 				signal: limit.signal,
 			});
 		} catch (error) {
@@ -156,6 +158,13 @@ export class KvmClient {
 		const ws = response.webSocket;
 		if (response.status !== 101 || ws === null) {
 			await response.body?.cancel();
+			const redirect = describeRedirect(response, `${session.origin}/kvm`);
+			if (redirect !== null) {
+				throw new KvmError(
+					"bmc-http",
+					`the BMC answered the KVM WebSocket at /kvm with an ${redirect}`,
+				);
+			}
 			if (response.status === 401 || response.status === 403) {
 				throw new KvmError(
 					"viewer-expired",

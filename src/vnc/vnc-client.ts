@@ -1,6 +1,7 @@
 import { LimitError, ProtocolError, UserFacingError } from "../errors.ts";
 import { workersLimitHint } from "../http/workers-limits.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
+import { describeRedirect } from "../http/redirect.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
 
 export interface VncConnectOptions extends RfbOptions {
@@ -87,7 +88,7 @@ export class VncClient {
 
 		let resp: Response;
 		try {
-			resp = await opts.fetch(url.toString(), { headers, signal });
+			resp = await opts.fetch(url.toString(), { headers, redirect: "manual", signal });
 		} catch (e) {
 			const hint = workersLimitHint(url.href, e instanceof Error ? e.message : String(e));
 			throw deadlineError(
@@ -101,6 +102,10 @@ export class VncClient {
 		const ws = resp.webSocket;
 		if (resp.status !== 101 || !ws) {
 			await resp.body?.cancel();
+			const redirect = describeRedirect(resp, url.toString());
+			if (redirect !== null) {
+				throw new ProtocolError(`VNC WebSocket upgrade to ${url.host} failed: ${redirect}`);
+			}
 			throw new ProtocolError(`VNC WebSocket upgrade to ${url.host} failed: HTTP ${resp.status}`);
 		}
 		ws.accept();
