@@ -22,8 +22,8 @@
  */
 
 import { concatBytes } from "../bytes.ts";
-import type { Framebuffer } from "../image/framebuffer.ts";
 import { describeRedirect } from "../http/redirect.ts";
+import type { Framebuffer } from "../image/framebuffer.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
 import {

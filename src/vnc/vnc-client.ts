@@ -1,7 +1,7 @@
 import { LimitError, ProtocolError, UserFacingError } from "../errors.ts";
+import { describeRedirect } from "../http/redirect.ts";
 import { workersLimitHint } from "../http/workers-limits.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
-import { describeRedirect } from "../http/redirect.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
 
 export interface VncConnectOptions extends RfbOptions {
