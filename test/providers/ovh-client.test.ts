@@ -50,11 +50,63 @@ describe("endpoints and settings", () => {
 		expect(ovhEndpointUrl(" ovh-us ")).toBe("https://api.us.ovhcloud.com/1.0");
 	});
 
-	it("refuses an unknown endpoint, listing the valid ones", () => {
-		expect(() => ovhEndpointUrl("kimsufi-eu")).toThrow(ConfigError);
-		expect(() => ovhEndpointUrl("toString")).toThrow(
-			'OVH_ENDPOINT "toString" is not an OVH API endpoint; use one of eu, ca, us, ovh-eu, ovh-ca, ovh-us',
+	it("knows every name OVH's official clients accept", () => {
+		expect(ovhEndpointUrl("kimsufi-eu")).toBe("https://eu.api.kimsufi.com/1.0");
+		expect(ovhEndpointUrl("ks-eu")).toBe("https://eu.api.kimsufi.com/1.0");
+		expect(ovhEndpointUrl("kimsufi-ca")).toBe("https://ca.api.kimsufi.com/1.0");
+		expect(ovhEndpointUrl("ks-ca")).toBe("https://ca.api.kimsufi.com/1.0");
+		expect(ovhEndpointUrl("soyoustart-eu")).toBe("https://eu.api.soyoustart.com/1.0");
+		expect(ovhEndpointUrl("sys-eu")).toBe("https://eu.api.soyoustart.com/1.0");
+		expect(ovhEndpointUrl("soyoustart-ca")).toBe("https://ca.api.soyoustart.com/1.0");
+		expect(ovhEndpointUrl("SYS-CA")).toBe("https://ca.api.soyoustart.com/1.0");
+	});
+
+	it("accepts a full https://…/1.0 URL, and plain http:// only for loopback hosts", () => {
+		expect(ovhEndpointUrl("https://ovh-proxy.example.com/api/1.0/")).toBe(
+			"https://ovh-proxy.example.com/api/1.0",
 		);
+		expect(ovhEndpointUrl("http://127.0.0.1:8787/1.0")).toBe("http://127.0.0.1:8787/1.0");
+		expect(ovhEndpointUrl("http://localhost:9000/1.0")).toBe("http://localhost:9000/1.0");
+		expect(() => ovhEndpointUrl("http://ovh-proxy.example.com/1.0")).toThrow(
+			/plain http:\/\/, which is accepted only for loopback hosts/,
+		);
+		expect(() => ovhEndpointUrl("https://ovh-proxy.example.com/")).toThrow(
+			/must end with the API version path \/1\.0/,
+		);
+		expect(() => ovhEndpointUrl("https://user:pw@ovh-proxy.example.com/1.0")).toThrow(ConfigError);
+	});
+
+	it("refuses an unknown endpoint, listing the valid ones", () => {
+		expect(() => ovhEndpointUrl("kimsufi")).toThrow(ConfigError);
+		expect(() => ovhEndpointUrl("toString")).toThrow(
+			'OVH_ENDPOINT "toString" is not an OVH API endpoint; use one of eu, ca, us, ovh-eu, ovh-ca, ovh-us, ' +
+				"kimsufi-eu, kimsufi-ca, ks-eu, ks-ca, soyoustart-eu, soyoustart-ca, sys-eu, sys-ca, or a full https://…/1.0 URL",
+		);
+	});
+
+	it("signs requests to a fake OVH API on 127.0.0.1 reached by full URL, as OVH's Node client does", async () => {
+		const base = "http://127.0.0.1:8787/1.0";
+		const { mock, client } = ovhTestRig({ mock: { baseUrl: base }, client: { endpoint: base } });
+		mock.addServer("ns1");
+		await client.post("/dedicated/server/ns1/features/ipmi/access", {
+			body: { type: "kvmipHtml5URL", ttl: 5, ipToAllow: "203.0.113.9" },
+		});
+		const call = mock.requests.at(-1);
+		expect(call?.path).toBe("/dedicated/server/ns1/features/ipmi/access");
+		// node-ovh: "$1$" + sha1(appSecret + "+" + consumerKey + "+" + method + "+" + url + "+" + body + "+" + timestamp)
+		const preimage = [
+			mock.applicationSecret,
+			mock.consumerKey,
+			"POST",
+			`${base}/dedicated/server/ns1/features/ipmi/access`,
+			JSON.stringify({ type: "kvmipHtml5URL", ttl: 5, ipToAllow: "203.0.113.9" }),
+			call?.headers["x-ovh-timestamp"],
+		].join("+");
+		const digest = new Uint8Array(
+			await crypto.subtle.digest("SHA-1", new TextEncoder().encode(preimage)),
+		);
+		const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+		expect(call?.headers["x-ovh-signature"]).toBe(`$1$${hex}`);
 	});
 
 	it("refuses missing keys by setting name", () => {
