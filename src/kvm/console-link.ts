@@ -7,9 +7,16 @@
  * the socket, which takes a second instead of a new viewer URL.
  */
 
-import { ConsoleExpiredError } from "../errors.ts";
+import { ConsoleExpiredError, UserFacingError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
-import type { CallContext, ConsoleLink, PowerState } from "../providers/types.ts";
+import type { InputEvent } from "../input/events.ts";
+import type {
+	CallContext,
+	ConsoleLink,
+	PowerAction,
+	PowerReport,
+	PowerState,
+} from "../providers/types.ts";
 import { Ast2x00Decoder } from "./ast2x00/decoder.ts";
 import { type BmcSession, type FetchLike, openBmcSession, renewKvmToken } from "./bmc-session.ts";
 import { KvmClient } from "./kvm-client.ts";
@@ -96,6 +103,15 @@ class AmiConsoleLink implements ConsoleLink {
 		});
 		this.#kvm = kvm;
 		this.#keepAlive = setInterval(() => kvm.keepAlive(), KEEP_ALIVE_MS);
+	}
+
+	// TODO(issue 8/13): replaced by the input and power work before landing.
+	async sendInput(_events: readonly InputEvent[], _ctx: CallContext): Promise<void> {
+		throw new UserFacingError("this console does not take input yet");
+	}
+
+	async power(_action: PowerAction, _ctx: CallContext): Promise<PowerReport> {
+		throw new UserFacingError("this console has no power control yet");
 	}
 
 	suspend(): void {

@@ -1,4 +1,5 @@
 import type { Framebuffer } from "../image/framebuffer.ts";
+import type { InputEvent } from "../input/events.ts";
 
 /** One console a user can look at, as `list_servers` reports it. */
 export interface ServerInfo {
@@ -23,6 +24,23 @@ export interface CallContext {
 
 export type PowerState = "on" | "off" | "unknown";
 
+/** `status` reads; the others act (and are guarded by the power tool). */
+export type PowerAction = "status" | "on" | "off" | "soft_off" | "cycle" | "reset" | "nmi";
+
+/** What a power call saw: the state after acting (or now, for `status`) and what was done. */
+export interface PowerReport {
+	state: PowerState;
+	/** One sentence for the user: what was requested, and what the console showed after. */
+	detail: string;
+}
+
+/**
+ * Whether a console may take keyboard and mouse input: `always` (a
+ * simulation), `operator` (when the deployment's ALLOW_INPUT is on) or
+ * `never` (the target opted out).
+ */
+export type InputPolicy = "always" | "operator" | "never";
+
 /**
  * An open console. The Durable Object keeps one between screenshots: warm
  * (socket open) for a while, then suspended (socket closed, credentials
@@ -36,6 +54,14 @@ export interface ConsoleLink {
 	 * suspended or dropped.
 	 */
 	capture(ctx: CallContext): Promise<Framebuffer>;
+	/**
+	 * Sends keyboard and mouse input in order, reopening the transport first
+	 * when needed; resolves once the console has taken every event. Gates are
+	 * the caller's: a link sends whatever it is given.
+	 */
+	sendInput(events: readonly InputEvent[], ctx: CallContext): Promise<void>;
+	/** Reads or changes host power through the console, where its protocol can. */
+	power(action: PowerAction, ctx: CallContext): Promise<PowerReport>;
 	/** Closes the transport, keeping what lets `capture` reopen it. */
 	suspend(): void;
 	close(): void;
@@ -46,5 +72,7 @@ export interface Provider {
 	listServers(ctx: CallContext): Promise<ServerInfo[]>;
 	/** Whether `serverId` belongs to this provider without asking any API. */
 	owns(serverId: string): boolean;
+	/** Whether `serverId`'s console may take input; decided without any API call. */
+	inputPolicy(serverId: string): InputPolicy;
 	openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink>;
 }

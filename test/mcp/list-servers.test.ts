@@ -83,6 +83,7 @@ describe("list_servers with a provider that never answers", () => {
 		const hanging: Provider = {
 			name: "ovh",
 			owns: () => true,
+			inputPolicy: () => "operator",
 			listServers: ({ signal }) =>
 				new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
 			openConsole: () => Promise.reject(new Error("not used")),

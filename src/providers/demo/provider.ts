@@ -2,7 +2,7 @@ import type { Framebuffer } from "../../image/framebuffer.ts";
 import { encodeAst2x00 } from "../../kvm/ast2x00/encoder.ts";
 import { openAmiConsole } from "../../kvm/console-link.ts";
 import { createMockBmc, type MockFrame } from "../../kvm/mock-bmc.ts";
-import type { CallContext, ConsoleLink, Provider, ServerInfo } from "../types.ts";
+import type { CallContext, ConsoleLink, InputPolicy, Provider, ServerInfo } from "../types.ts";
 import { KERNEL_PANIC_LINES, renderConsoleScreen } from "./console-screen.ts";
 
 export const DEMO_SERVER: ServerInfo = {
@@ -31,6 +31,11 @@ export class DemoProvider implements Provider {
 
 	owns(serverId: string): boolean {
 		return serverId === DEMO_SERVER.id;
+	}
+
+	/** A simulation: typing into it harms nothing. */
+	inputPolicy(_serverId: string): InputPolicy {
+		return "always";
 	}
 
 	openConsole(_serverId: string, ctx: CallContext): Promise<ConsoleLink> {

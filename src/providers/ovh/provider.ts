@@ -1,7 +1,7 @@
 import { type Limits, parseLimits } from "../../config.ts";
 import { ConfigError } from "../../errors.ts";
 import { openAmiConsole } from "../../kvm/console-link.ts";
-import type { CallContext, ConsoleLink, Provider, ServerInfo } from "../types.ts";
+import type { CallContext, ConsoleLink, InputPolicy, Provider, ServerInfo } from "../types.ts";
 import { OvhClient } from "./client.ts";
 import { requestKvmViewerUrl, resolveIpToAllow } from "./ipmi.ts";
 import { listServers } from "./servers.ts";
@@ -56,6 +56,10 @@ export class OvhProvider implements Provider {
 	/** OVH service names are open-ended; the registry asks this provider last. */
 	owns(_serverId: string): boolean {
 		return true;
+	}
+
+	inputPolicy(_serverId: string): InputPolicy {
+		return "operator";
 	}
 
 	async openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink> {

@@ -1,7 +1,17 @@
 import { type Limits, parseLimits } from "../../config.ts";
+import { UserFacingError } from "../../errors.ts";
 import type { Framebuffer } from "../../image/framebuffer.ts";
+import type { InputEvent } from "../../input/events.ts";
 import { VncClient } from "../../vnc/vnc-client.ts";
-import type { CallContext, ConsoleLink, Provider, ServerInfo } from "../types.ts";
+import type {
+	CallContext,
+	ConsoleLink,
+	InputPolicy,
+	PowerAction,
+	PowerReport,
+	Provider,
+	ServerInfo,
+} from "../types.ts";
 import { parseVncTargets, type VncTarget } from "./targets.ts";
 
 /** Consoles that speak VNC over a WebSocket, listed in VNC_TARGETS. */
@@ -34,6 +44,10 @@ export class VncProvider implements Provider {
 
 	owns(serverId: string): boolean {
 		return this.#targets.has(serverId);
+	}
+
+	inputPolicy(serverId: string): InputPolicy {
+		return this.#targets.get(serverId)?.input === false ? "never" : "operator";
 	}
 
 	async openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink> {
@@ -76,6 +90,15 @@ class VncConsoleLink implements ConsoleLink {
 		if (!this.#client || this.#client.closed) await this.connect(ctx);
 		ctx.onProgress?.({ message: "Waiting for a framebuffer update from the VNC server" });
 		return (this.#client as VncClient).capture({ signal: ctx.signal });
+	}
+
+	// TODO(issue 8/13): replaced by the input and power work before landing.
+	async sendInput(_events: readonly InputEvent[], _ctx: CallContext): Promise<void> {
+		throw new UserFacingError("this console does not take input yet");
+	}
+
+	async power(_action: PowerAction, _ctx: CallContext): Promise<PowerReport> {
+		throw new UserFacingError("this console has no power control yet");
 	}
 
 	suspend(): void {

@@ -6,6 +6,8 @@ export interface VncTarget {
 	name: string;
 	url: string;
 	password: string | undefined;
+	/** False when the target opted out of keyboard and mouse input. */
+	input: boolean;
 }
 
 const TargetSchema = z
@@ -25,12 +27,13 @@ const TargetSchema = z
 			.string()
 			.regex(/^[A-Z_][A-Z0-9_]*$/, "passwordSecret must name a secret, like VNC_NODE1_PASSWORD")
 			.optional(),
+		input: z.boolean().optional(),
 	})
 	.strict()
 	.refine((t) => !(t.password && t.passwordSecret), "give password or passwordSecret, not both");
 
 /**
- * VNC_TARGETS: a JSON array of {id, name?, url, password?, passwordSecret?}.
+ * VNC_TARGETS: a JSON array of {id, name?, url, password?, passwordSecret?, input?}.
  * Any mistake is one ConfigError that names the entry and the field.
  */
 export function parseVncTargets(env: Env): VncTarget[] {
@@ -59,6 +62,7 @@ export function parseVncTargets(env: Env): VncTarget[] {
 			name: t.name ?? t.id,
 			url: t.url,
 			password: t.password ?? secret(env, t.passwordSecret, t.id),
+			input: t.input ?? true,
 		};
 	});
 }
