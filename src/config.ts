@@ -17,6 +17,27 @@ export interface Limits {
 
 export type DemoMode = "auto" | "on" | "off";
 
+/** Operator switches for what agents may do beyond looking; both default to off. */
+export interface Switches {
+	/** ALLOW_INPUT: keyboard and mouse on consoles whose policy is "operator". */
+	input: boolean;
+	/** ALLOW_POWER: power and recovery actions. */
+	power: boolean;
+}
+
+export function parseSwitches(env: Env): Switches {
+	return {
+		input: onOff(env.ALLOW_INPUT, "ALLOW_INPUT"),
+		power: onOff(env.ALLOW_POWER, "ALLOW_POWER"),
+	};
+}
+
+function onOff(raw: string | undefined, name: string): boolean {
+	const value = (raw?.trim() || "off").toLowerCase();
+	if (value === "on" || value === "off") return value === "on";
+	throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+}
+
 export function parseLimits(env: Env): Limits {
 	const size = /^(\d{2,5})x(\d{2,5})$/.exec(env.MAX_FRAME_SIZE?.trim() || "4096x4096");
 	if (!size)

@@ -5,6 +5,7 @@
 import { createMcpHandler } from "agents/mcp/server";
 import { parseLimits } from "./config.ts";
 import { checkAuth } from "./http/auth.ts";
+import { FULL_ACCESS } from "./mcp/caller.ts";
 import { createMcpServer } from "./mcp/server.ts";
 import { createProviders } from "./providers/index.ts";
 
@@ -25,6 +26,7 @@ export default {
 				providers: () => createProviders(env),
 				toolTimeoutMs: () => parseLimits(env).toolTimeoutMs,
 				console: (name) => env.CONSOLE_SESSION.getByName(name),
+				caller: FULL_ACCESS,
 			}),
 		);
 		return handler(request, env, ctx);

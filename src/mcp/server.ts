@@ -1,8 +1,12 @@
 import { McpServer } from "@modelcontextprotocol/server";
+import type { Caller } from "./caller.ts";
 import { registerGetScreenshot, type ScreenshotDeps } from "./get-screenshot.ts";
 import { registerListServers } from "./list-servers.ts";
 
-export type McpDeps = ScreenshotDeps;
+export interface McpDeps extends ScreenshotDeps {
+	/** Who this request comes from and which scopes it carries. */
+	caller: Caller;
+}
 
 const INSTRUCTIONS =
 	"ikvm-mcp shows you the physical console of bare-metal servers (what a monitor plugged into the " +

@@ -3,6 +3,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createMcpHandler } from "agents/mcp/server";
 import { describe, expect, it } from "vitest";
+import { FULL_ACCESS } from "../../src/mcp/caller.ts";
 import { createMcpServer } from "../../src/mcp/server.ts";
 import { DemoProvider } from "../../src/providers/demo/provider.ts";
 import type { Provider } from "../../src/providers/types.ts";
@@ -93,6 +94,7 @@ describe("list_servers with a provider that never answers", () => {
 				createMcpServer({
 					providers: () => providers,
 					toolTimeoutMs: () => 300,
+					caller: FULL_ACCESS,
 					console: () => {
 						throw new Error("not used");
 					},
