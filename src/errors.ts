@@ -29,3 +29,11 @@ export class ConfigError extends UserFacingError {
 export class ConsoleExpiredError extends UserFacingError {
 	override name = "ConsoleExpiredError";
 }
+
+/** What a user is told about a failure: our own messages as they are, anything else labelled a bug. */
+export function errorMessage(error: unknown): string {
+	if (error instanceof UserFacingError) return error.message;
+	if (error instanceof Error && error.name === "TimeoutError") return `Timed out: ${error.message}`;
+	const detail = error instanceof Error ? error.message : String(error);
+	return `Internal error in ikvm-mcp (please report it): ${detail}`;
+}

@@ -8,12 +8,11 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { parseLimits } from "../config.ts";
-import { ConfigError, ConsoleExpiredError, UserFacingError } from "../errors.ts";
+import { ConfigError, ConsoleExpiredError, errorMessage, UserFacingError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { optimiseForVision } from "../image/optimise.ts";
 import { encodePng } from "../image/png.ts";
 import { StageTimer } from "../log.ts";
-import { errorMessage } from "../mcp/tool-result.ts";
 import { createProviders } from "../providers/index.ts";
 import type {
 	CallContext,
@@ -23,9 +22,13 @@ import type {
 	Provider,
 } from "../providers/types.ts";
 
-export interface ScreenshotRequest {
+/** Which console: the Durable Object checks it is the one it serves. */
+export interface ConsoleRequest {
 	provider: string;
 	serverId: string;
+}
+
+export interface ScreenshotRequest extends ConsoleRequest {
 	raw: boolean;
 }
 
@@ -57,6 +60,10 @@ export class ConsoleSession extends DurableObject<Env> {
 	private link: ConsoleLink | undefined;
 	private lastUsed = 0;
 	private inflight: Promise<Capture> | undefined;
+	/** The tail of the work queued on this console; see run(). */
+	private queue: Promise<unknown> = Promise.resolve();
+	/** Operations queued or running: the idle alarm leaves a busy console alone. */
+	private busy = 0;
 	private readonly listeners = new Set<(p: Progress) => void>();
 
 	async screenshot(
@@ -93,7 +100,7 @@ export class ConsoleSession extends DurableObject<Env> {
 	override async alarm(): Promise<void> {
 		const { idleMs } = parseLimits(this.settings());
 		const idleFor = Date.now() - this.lastUsed;
-		if (this.inflight || idleFor < idleMs) {
+		if (this.busy > 0 || idleFor < idleMs) {
 			await this.ctx.storage.setAlarm(Date.now() + Math.max(idleMs - idleFor, 1000));
 			return;
 		}
@@ -102,21 +109,50 @@ export class ConsoleSession extends DurableObject<Env> {
 	}
 
 	/** Callers that arrive while a capture runs wait for that capture instead of starting their own. */
-	private sharedCapture(request: ScreenshotRequest): Promise<Capture> {
-		this.inflight ??= this.capture(request).finally(() => {
+	private sharedCapture(request: ConsoleRequest): Promise<Capture> {
+		this.inflight ??= this.run(request, CAPTURE, async (link, ctx, warm) =>
+			this.captured(await link.capture(ctx), link, warm),
+		).finally(() => {
 			this.inflight = undefined;
 		});
 		return this.inflight;
 	}
 
-	private async capture(request: ScreenshotRequest): Promise<Capture> {
+	/**
+	 * Runs `work` on this console's link under one deadline, opening the link
+	 * first when there is none and starting over once when the BMC has
+	 * forgotten the session behind it. Work on one console runs one at a
+	 * time: a KVM socket serves one exchange at a time.
+	 */
+	private run<T>(
+		request: ConsoleRequest,
+		what: Operation,
+		work: (link: ConsoleLink, ctx: CallContext, warm: boolean) => Promise<T>,
+	): Promise<T> {
+		this.busy++;
+		const turn = this.queue
+			.then(() => this.runNow(request, what, work))
+			.finally(() => {
+				this.busy--;
+			});
+		this.queue = turn.catch(() => {});
+		return turn;
+	}
+
+	private async runNow<T>(
+		request: ConsoleRequest,
+		what: Operation,
+		work: (link: ConsoleLink, ctx: CallContext, warm: boolean) => Promise<T>,
+	): Promise<T> {
 		const limits = parseLimits(this.settings());
-		const timer = new StageTimer("capture", { console: `${request.provider}:${request.serverId}` });
-		let stage = "Starting the capture";
+		const timer = new StageTimer(what.event, {
+			console: `${request.provider}:${request.serverId}`,
+		});
+		let stage = "Starting";
 		// A bare TimeoutError says nothing; the user learns which stage ran out of time.
 		const deadline = new AbortController();
 		const deadlineTimer = setTimeout(
-			() => deadline.abort(new UserFacingError(timeoutMessage(limits.toolTimeoutMs, stage))),
+			() => deadline.abort(new UserFacingError(timeoutMessage(what, limits.toolTimeoutMs, stage))),
 			limits.toolTimeoutMs,
 		);
 		const ctx: CallContext = {
@@ -131,7 +167,7 @@ export class ConsoleSession extends DurableObject<Env> {
 		try {
 			if (this.link) {
 				try {
-					return this.captured(await this.link.capture(ctx), this.link, true);
+					return await work(this.link, ctx, true);
 				} catch (error) {
 					if (!(error instanceof ConsoleExpiredError)) throw error;
 					// The BMC forgot the session behind the link: start over with the provider.
@@ -139,7 +175,7 @@ export class ConsoleSession extends DurableObject<Env> {
 				}
 			}
 			this.link = await this.open(request, ctx);
-			return this.captured(await this.link.capture(ctx), this.link, false);
+			return await work(this.link, ctx, false);
 		} catch (error) {
 			// Kept suspended, a link reopens in a second next time (a powered-off server, a dropped socket).
 			this.link?.suspend();
@@ -156,7 +192,7 @@ export class ConsoleSession extends DurableObject<Env> {
 		return { framebuffer, powerState: link.powerState, capturedAt: new Date(), warm };
 	}
 
-	private open(request: ScreenshotRequest, ctx: CallContext): Promise<ConsoleLink> {
+	private open(request: ConsoleRequest, ctx: CallContext): Promise<ConsoleLink> {
 		const expectedName = `${request.provider}:${request.serverId}`;
 		if (this.ctx.id.name !== undefined && this.ctx.id.name !== expectedName) {
 			throw new ConfigError(`console session ${this.ctx.id.name} cannot serve ${expectedName}`);
@@ -182,9 +218,18 @@ export class ConsoleSession extends DurableObject<Env> {
 	}
 }
 
-function timeoutMessage(ms: number, stage: string): string {
+/** What run() is doing, for its log lines and its deadline's message. */
+interface Operation {
+	event: string;
+	/** Starts the deadline's message: "<late> within 60 s (TOOL_TIMEOUT_SECONDS); …". */
+	late: string;
+}
+
+const CAPTURE: Operation = { event: "capture", late: "No screenshot" };
+
+function timeoutMessage(what: Operation, ms: number, stage: string): string {
 	return (
-		`No screenshot within ${ms / 1000} s (TOOL_TIMEOUT_SECONDS); this stage did not finish: ${stage}. ` +
+		`${what.late} within ${ms / 1000} s (TOOL_TIMEOUT_SECONDS); this stage did not finish: ${stage}. ` +
 		"Try again; if it keeps timing out, the console is unreachable or slow, and a larger TOOL_TIMEOUT_SECONDS gives it longer."
 	);
 }

@@ -1,8 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { UserFacingError } from "../errors.ts";
+import { errorMessage, UserFacingError } from "../errors.ts";
 import type { CallContext, Provider, ServerInfo } from "../providers/types.ts";
-import { errorMessage, errorResult, type ToolResult } from "./tool-result.ts";
+import { errorResult, type ToolResult } from "./tool-result.ts";
 
 const ServerSchema = z.object({
 	id: z.string().describe("Pass this to get_screenshot as serverId"),
