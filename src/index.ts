@@ -3,7 +3,7 @@
  * /health a liveness probe; each console is served by its ConsoleSession.
  */
 import { createMcpHandler } from "agents/mcp/server";
-import { parseLimits } from "./config.ts";
+import { parseLimits, parseSwitches } from "./config.ts";
 import { checkAuth } from "./http/auth.ts";
 import { FULL_ACCESS } from "./mcp/caller.ts";
 import { createMcpServer } from "./mcp/server.ts";
@@ -27,6 +27,7 @@ export default {
 				toolTimeoutMs: () => parseLimits(env).toolTimeoutMs,
 				console: (name) => env.CONSOLE_SESSION.getByName(name),
 				caller: FULL_ACCESS,
+				switches: () => parseSwitches(env),
 			}),
 		);
 		return handler(request, env, ctx);

@@ -10,9 +10,11 @@ import { DurableObject } from "cloudflare:workers";
 import { parseLimits } from "../config.ts";
 import { ConfigError, ConsoleExpiredError, errorMessage, UserFacingError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
-import { optimiseForVision } from "../image/optimise.ts";
+import { nativePoint, optimiseForVision, visionSize } from "../image/optimise.ts";
 import { encodePng } from "../image/png.ts";
-import { StageTimer } from "../log.ts";
+import type { InputEvent } from "../input/events.ts";
+import { type MouseAction, type MouseButton, mouseEvents } from "../input/mouse.ts";
+import { type LogFields, logEvent, StageTimer } from "../log.ts";
 import { createProviders } from "../providers/index.ts";
 import type {
 	CallContext,
@@ -21,6 +23,7 @@ import type {
 	Progress,
 	Provider,
 } from "../providers/types.ts";
+import { settle } from "./settle.ts";
 
 /** Which console: the Durable Object checks it is the one it serves. */
 export interface ConsoleRequest {
@@ -46,6 +49,32 @@ export interface Screenshot {
 	warm: boolean;
 }
 
+/** What an input tool returns besides its confirmation: the screen once settled, or nothing. */
+export type Then = "screenshot" | "none";
+
+export interface InputRequest extends ConsoleRequest {
+	tool: "send_keys" | "type_text" | "mouse";
+	/** Key events, in order (send_keys, type_text). */
+	events: InputEvent[];
+	/** A mouse action at a point of the image get_screenshot returns with the same `raw`. */
+	pointer?: { action: MouseAction; x: number; y: number; button: MouseButton; amount: number };
+	raw: boolean;
+	then: Then;
+	/** What the log line may say of the input: chord names or a character count, never typed text. */
+	audit: LogFields;
+}
+
+export type InputOutcome =
+	| {
+			ok: true;
+			/** Events the console took. */
+			sent: number;
+			/** Where a mouse action landed, in console pixels. */
+			at?: { x: number; y: number };
+			screenshot?: Screenshot;
+	  }
+	| { ok: false; error: string };
+
 /** RPC drops error classes, so failures travel as their user-facing message. */
 export type ScreenshotOutcome = ({ ok: true } & Screenshot) | { ok: false; error: string };
 
@@ -62,6 +91,8 @@ export class ConsoleSession extends DurableObject<Env> {
 	private inflight: Promise<Capture> | undefined;
 	/** The tail of the work queued on this console; see run(). */
 	private queue: Promise<unknown> = Promise.resolve();
+	/** The last screen captured: its size maps mouse points. */
+	private screen: Framebuffer | undefined;
 	/** Operations queued or running: the idle alarm leaves a busy console alone. */
 	private busy = 0;
 	private readonly listeners = new Set<(p: Progress) => void>();
@@ -70,10 +101,7 @@ export class ConsoleSession extends DurableObject<Env> {
 		request: ScreenshotRequest,
 		onProgress?: (p: Progress) => void,
 	): Promise<ScreenshotOutcome> {
-		const listener = onProgress
-			? (p: Progress) => void Promise.resolve(onProgress(p)).catch(() => {})
-			: undefined;
-		if (listener) this.listeners.add(listener);
+		const listener = this.listen(onProgress);
 		const timer = new StageTimer("screenshot", {
 			console: `${request.provider}:${request.serverId}`,
 			raw: request.raw,
@@ -95,6 +123,59 @@ export class ConsoleSession extends DurableObject<Env> {
 		} finally {
 			if (listener) this.listeners.delete(listener);
 		}
+	}
+
+	/**
+	 * Sends keyboard or mouse input, then (unless `then` is "none") waits for
+	 * the screen to settle and returns it, so an agent acts and looks in one
+	 * round trip. Gates are the tool's: this sends what it is given.
+	 */
+	async input(request: InputRequest, onProgress?: (p: Progress) => void): Promise<InputOutcome> {
+		const listener = this.listen(onProgress);
+		const fields = { console: `${request.provider}:${request.serverId}`, tool: request.tool };
+		try {
+			const done = await this.run(request, INPUT, async (link, ctx, warm) => {
+				let events: readonly InputEvent[] = request.events;
+				let at: { x: number; y: number } | undefined;
+				if (request.pointer) {
+					const { action, x, y, button, amount } = request.pointer;
+					this.screen ??= await link.capture(ctx);
+					at = consolePoint(x, y, this.screen, request.raw);
+					events = mouseEvents(action, at.x, at.y, button, amount);
+				}
+				ctx.onProgress?.({ message: "Sending input to the console" });
+				await link.sendInput(events, ctx);
+				if (request.then === "none") return { sent: events.length, at };
+				ctx.onProgress?.({ message: "Waiting for the screen to settle" });
+				const framebuffer = await settle(() => link.capture(ctx), {
+					signal: ctx.signal,
+					key: pixelKey,
+				});
+				this.screen = framebuffer;
+				return { sent: events.length, at, capture: this.captured(framebuffer, link, warm) };
+			});
+			logEvent("input", { ...fields, ...request.audit, sent: done.sent, outcome: "sent" });
+			return {
+				ok: true,
+				sent: done.sent,
+				at: done.at,
+				screenshot: done.capture && render(done.capture, request.raw),
+			};
+		} catch (error) {
+			const message = errorMessage(error);
+			logEvent("input", { ...fields, ...request.audit, outcome: "failed", error: message });
+			return { ok: false, error: message };
+		} finally {
+			if (listener) this.listeners.delete(listener);
+		}
+	}
+
+	/** Forwards this call's progress while it waits; the caller removes the listener. */
+	private listen(onProgress?: (p: Progress) => void): ((p: Progress) => void) | undefined {
+		if (!onProgress) return undefined;
+		const listener = (p: Progress) => void Promise.resolve(onProgress(p)).catch(() => {});
+		this.listeners.add(listener);
+		return listener;
 	}
 
 	override async alarm(): Promise<void> {
@@ -189,6 +270,7 @@ export class ConsoleSession extends DurableObject<Env> {
 	}
 
 	private captured(framebuffer: Framebuffer, link: ConsoleLink, warm: boolean): Capture {
+		this.screen = framebuffer;
 		return { framebuffer, powerState: link.powerState, capturedAt: new Date(), warm };
 	}
 
@@ -226,6 +308,28 @@ interface Operation {
 }
 
 const CAPTURE: Operation = { event: "capture", late: "No screenshot" };
+const INPUT: Operation = { event: "input", late: "The input was not sent and settled" };
+
+/** Maps a point of the image the agent was shown to the console pixel under it. */
+function consolePoint(x: number, y: number, screen: Framebuffer, raw: boolean) {
+	const shown = raw ? screen : visionSize(screen.width, screen.height);
+	if (x >= shown.width || y >= shown.height) {
+		throw new UserFacingError(
+			`(${x}, ${y}) is outside the ${shown.width}x${shown.height} image get_screenshot returns ` +
+				`${raw ? "with raw: true" : "by default"}: pick a point inside it.`,
+		);
+	}
+	return raw ? { x, y } : nativePoint(x, y, screen);
+}
+
+/** Pixel equality, as settling compares screens. */
+function pixelKey(fb: Framebuffer): string {
+	const bytes = fb.rgba.byteOffset % 4 === 0 ? fb.rgba : fb.rgba.slice();
+	const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
+	let h = 0x811c9dc5;
+	for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+	return `${fb.width}x${fb.height}:${(h >>> 0).toString(16)}`;
+}
 
 function timeoutMessage(what: Operation, ms: number, stage: string): string {
 	return (

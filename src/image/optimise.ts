@@ -44,6 +44,30 @@ export function optimiseForVision(fb: Framebuffer): Framebuffer {
 	return fit ? downscale(levelled, fit.width, fit.height) : levelled;
 }
 
+/** The size of the image optimiseForVision makes of a width x height console. */
+export function visionSize(width: number, height: number): { width: number; height: number } {
+	const factor = upscaleFactor(width, height);
+	if (factor > 1) return { width: width * factor, height: height * factor };
+	return visionFit(width, height) ?? { width, height };
+}
+
+/**
+ * The console pixel under point (x, y) of the optimised image: the scaling is
+ * deterministic, so a point an agent picks on the image it was shown maps
+ * back to the pixel it covers.
+ */
+export function nativePoint(
+	x: number,
+	y: number,
+	console: { width: number; height: number },
+): { x: number; y: number } {
+	const shown = visionSize(console.width, console.height);
+	return {
+		x: Math.min(console.width - 1, Math.floor((x * console.width) / shown.width)),
+		y: Math.min(console.height - 1, Math.floor((y * console.height) / shown.height)),
+	};
+}
+
 /** The size a screen too large for the vision budget shrinks to, keeping its aspect; null if it fits. */
 export function visionFit(width: number, height: number): { width: number; height: number } | null {
 	const scale = Math.min(

@@ -1,11 +1,16 @@
 import { McpServer } from "@modelcontextprotocol/server";
+import type { Switches } from "../config.ts";
 import type { Caller } from "./caller.ts";
-import { registerGetScreenshot, type ScreenshotDeps } from "./get-screenshot.ts";
+import type { ConsoleDeps } from "./console-call.ts";
+import { registerGetScreenshot } from "./get-screenshot.ts";
 import { registerListServers } from "./list-servers.ts";
+import { registerMouse } from "./mouse.ts";
 
-export interface McpDeps extends ScreenshotDeps {
+export interface McpDeps extends ConsoleDeps {
 	/** Who this request comes from and which scopes it carries. */
 	caller: Caller;
+	/** The operator's ALLOW_INPUT and ALLOW_POWER switches. */
+	switches: () => Switches;
 }
 
 const INSTRUCTIONS =
@@ -21,5 +26,6 @@ export function createMcpServer(deps: McpDeps): McpServer {
 	);
 	registerListServers(server, deps);
 	registerGetScreenshot(server, deps);
+	registerMouse(server, deps);
 	return server;
 }

@@ -95,6 +95,7 @@ describe("list_servers with a provider that never answers", () => {
 					providers: () => providers,
 					toolTimeoutMs: () => 300,
 					caller: FULL_ACCESS,
+					switches: () => ({ input: false, power: false }),
 					console: () => {
 						throw new Error("not used");
 					},

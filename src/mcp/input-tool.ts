@@ -1,0 +1,76 @@
+/**
+ * What the three input tools share: the gate, the call into the console's
+ * Durable Object, and the answer, a confirmation line followed, unless
+ * `then` is "none", by the settled screen as get_screenshot shows it.
+ */
+import type { InputRequiredResult, ServerContext } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import type { InputRequest } from "../console/session.ts";
+import { UserFacingError } from "../errors.ts";
+import type { Confirmation } from "./confirm.ts";
+import { consoleOf, progressReporter, screenshotBlocks, withDeadline } from "./console-call.ts";
+import { requireInput } from "./input-gate.ts";
+import type { McpDeps } from "./server.ts";
+import { errorResult, type ToolResult } from "./tool-result.ts";
+
+export const ThenSchema = z
+	.enum(["screenshot", "none"])
+	.default("screenshot")
+	.describe(
+		'"screenshot" (default): wait until the screen settles (unchanged ~300 ms, 2 s at most) and return it ' +
+			'as get_screenshot does; "none": return at once with a one-line confirmation',
+	);
+
+export const RawSchema = z
+	.boolean()
+	.default(false)
+	.describe(
+		"The returned screenshot's form, as get_screenshot's raw (and, for mouse, the coordinates' space)",
+	);
+
+type Input = Omit<InputRequest, "provider" | "serverId">;
+
+export interface InputTool {
+	/** Turns the arguments into input; throws, before anything is sent, on what it cannot send. */
+	prepare: () => Input;
+	/** Asks for confirmation when the input needs it; undefined when it does not. */
+	confirm?: (input: Input) => Confirmation | undefined;
+	/** Words what was done, once the console took it. */
+	describe: (sent: { at?: { x: number; y: number } }) => string;
+}
+
+/**
+ * Runs an input tool. Every refusal (unknown key, input off, no scope, no
+ * confirmation) happens before the console is asked to do anything.
+ */
+export async function runInputTool(
+	deps: McpDeps,
+	ctx: ServerContext,
+	serverId: string,
+	tool: InputTool,
+): Promise<ToolResult | InputRequiredResult> {
+	try {
+		const { provider, session } = consoleOf(deps, serverId);
+		const input = tool.prepare();
+		requireInput(input.tool, deps.caller, deps.switches(), provider, serverId);
+		const confirmation = tool.confirm?.(input);
+		if (confirmation?.kind === "ask") return confirmation.result;
+		if (confirmation?.kind === "refused") throw new UserFacingError(confirmation.reason);
+		const outcome = await withDeadline(
+			deps,
+			session.input({ ...input, provider: provider.name, serverId }, progressReporter(ctx)),
+		);
+		if (!outcome.ok) throw new UserFacingError(outcome.error);
+		const line = `${tool.describe(outcome)} on ${serverId}.`;
+		return {
+			content: [
+				{ type: "text", text: line },
+				...(outcome.screenshot
+					? screenshotBlocks(outcome.screenshot, serverId, provider.name, input.raw)
+					: []),
+			],
+		};
+	} catch (error) {
+		return errorResult(error);
+	}
+}
