@@ -6,8 +6,10 @@
  *   GET <viewer URL>      sets QSESSIONID (Set-Cookie, or the URL's `token`
  *                         parameter which the page's script copies into the
  *                         cookie) and embeds the `garc` CSRF token in a script
- *   GET /viewer.html      with the cookie, as the browser would
+ *   GET /viewer.html      with the cookie, as the browser would; its answer
+ *                         does not matter (some firmwares do not serve it)
  *   GET /api/kvm/token    with cookie + X-CSRFTOKEN → {token, client_ip}
+ *                         (without client_ip: the IP OVH allowed, or "")
  *
  * Every request runs under its own deadline. Session values are secrets: no
  * error message ever contains them or the viewer URL.
@@ -31,11 +33,15 @@ export interface BmcSession {
 	kvmToken: string;
 	/** Our address as the BMC sees it; echoed back in VALIDATE_VIDEO_SESSION. */
 	clientIp: string;
+	/** What to echo when the BMC does not say which address it sees. */
+	allowedIp?: string;
 }
 
 export interface OpenBmcSessionOptions {
 	fetch: FetchLike;
 	viewerUrl: string;
+	/** The address the session was allowed for (OVH's ipToAllow): our client IP when the BMC names none. */
+	allowedIp?: string;
 	/** Cancels everything; a Deadline (kvm-error.ts) also has its timeout reported as such. */
 	signal?: AbortSignal | Deadline;
 	/** Deadline for each HTTP request (default 10 s). */
@@ -45,7 +51,7 @@ export interface OpenBmcSessionOptions {
 const VIEWER_PAGE_LIMIT = 1024 * 1024;
 const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 
-type HttpOptions = Omit<OpenBmcSessionOptions, "viewerUrl">;
+type HttpOptions = Omit<OpenBmcSessionOptions, "viewerUrl" | "allowedIp">;
 
 export async function openBmcSession(options: OpenBmcSessionOptions): Promise<BmcSession> {
 	let url: URL;
@@ -86,18 +92,20 @@ export async function openBmcSession(options: OpenBmcSessionOptions): Promise<Bm
 	const cookie = `QSESSIONID=${sessionId}`;
 	http.secrets.push(sessionId, ...(csrfToken ? [csrfToken] : []));
 
+	// A browser loads this page next, and some firmwares want that before the
+	// token; others do not serve it at all. Whatever it answers, the token
+	// request says whether the session works.
 	const activation = await http.get("/viewer.html", `${url.origin}/viewer.html`, {
 		Cookie: cookie,
 	});
 	await activation.body?.cancel();
-	if (activation.status === 401 || activation.status === 403 || isRedirect(activation.status)) {
-		throw expired(`the BMC answered ${activation.status} to /viewer.html with its session`);
-	}
-	if (!activation.ok) {
-		throw new KvmError("bmc-http", `the BMC answered HTTP ${activation.status} to /viewer.html`);
-	}
 
-	return requestKvmToken(http, { origin: url.origin, sessionId, csrfToken });
+	return requestKvmToken(http, {
+		origin: url.origin,
+		sessionId,
+		csrfToken,
+		allowedIp: options.allowedIp,
+	});
 }
 
 /**
@@ -113,7 +121,12 @@ export function renewKvmToken(options: HttpOptions, session: BmcSession): Promis
 
 async function requestKvmToken(
 	http: BmcHttp,
-	{ origin, sessionId, csrfToken }: Pick<BmcSession, "origin" | "sessionId" | "csrfToken">,
+	{
+		origin,
+		sessionId,
+		csrfToken,
+		allowedIp,
+	}: Pick<BmcSession, "origin" | "sessionId" | "csrfToken" | "allowedIp">,
 ): Promise<BmcSession> {
 	const cookie = `QSESSIONID=${sessionId}`;
 	const headers: Record<string, string> = { Cookie: cookie, Accept: "application/json" };
@@ -148,10 +161,14 @@ async function requestKvmToken(
 	if (typeof token !== "string" || token === "") {
 		throw new KvmError("bmc-http", "/api/kvm/token answered without a token");
 	}
-	if (typeof clientIp !== "string") {
-		throw new KvmError("bmc-http", "/api/kvm/token answered without client_ip");
-	}
-	return { origin, sessionId, csrfToken, kvmToken: token, clientIp };
+	return {
+		origin,
+		sessionId,
+		csrfToken,
+		kvmToken: token,
+		clientIp: typeof clientIp === "string" ? clientIp : (allowedIp ?? ""),
+		allowedIp,
+	};
 }
 
 function expired(why: string): KvmError {

@@ -26,6 +26,8 @@ export interface AmiConsoleOptions {
 	fetch: FetchLike;
 	/** The BMC's HTML5 viewer URL (OVH: `kvmipHtml5URL`). Single-use. */
 	viewerUrl: string;
+	/** The IP the access was granted for (OVH's ipToAllow), for BMCs that do not say ours. */
+	allowedIp?: string;
 	/** Largest video mode accepted (MAX_FRAME_SIZE), checked before the decoder allocates. */
 	maxWidth?: number;
 	maxHeight?: number;
@@ -43,6 +45,7 @@ export async function openAmiConsole(
 	const session = await openBmcSession({
 		fetch: options.fetch,
 		viewerUrl: options.viewerUrl,
+		allowedIp: options.allowedIp,
 		signal: ctx.signal,
 	});
 	return new AmiConsoleLink(options, session);

@@ -14,14 +14,29 @@
  *  65 u32 source frame size  69 u32 CompressSize     81 u8 input signal
  *
  * The HTML5 viewer sizes its canvas from the source mode, so width/height come
- * from there; it also always reads exactly 86 bytes whatever the header-length
- * field says, and so do we.
+ * from there. Where the stream starts is the header-length field's business
+ * (`headerLength`): a firmware with a longer header puts its extra fields
+ * before the stream, and one that leaves the field short or zero gets the
+ * 86 bytes every viewer reads.
+ *
+ * CompressSize 0 is a frame that changes nothing; its mode fields are not
+ * needed, so they are not checked.
  */
 
 import { LimitError, ProtocolError } from "../errors.ts";
 import type { Ast2x00FrameHeader } from "./ast2x00/decoder.ts";
 
 export const FRAME_HEADER_SIZE = 86;
+
+/**
+ * Where the stream starts after a header beginning at `bytes`: its own
+ * header-length field, never less than the 86 bytes every field we read needs.
+ * `bytes` must hold at least the first 4 header bytes.
+ */
+export function headerLength(bytes: Uint8Array): number {
+	const declared = bytes[2] | (bytes[3] << 8);
+	return Math.max(declared, FRAME_HEADER_SIZE);
+}
 
 /** AST2500 tops out at 1920x1200; anything past this is corrupt, not a screen. */
 export const MAX_FRAME_DIMENSION = 4096;
@@ -46,14 +61,12 @@ export function parseFrameHeader(bytes: Uint8Array): VideoFrameHeader {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, FRAME_HEADER_SIZE);
 	const width = view.getUint16(4, true);
 	const height = view.getUint16(6, true);
-	if (width === 0 || height === 0 || width > MAX_FRAME_DIMENSION || height > MAX_FRAME_DIMENSION) {
+	const compressSize = view.getUint32(69, true);
+	const outOfRange = (n: number) => n === 0 || n > MAX_FRAME_DIMENSION;
+	if (compressSize !== 0 && (outOfRange(width) || outOfRange(height))) {
 		throw new ProtocolError(
 			`video frame header gives a ${width}x${height} screen; expected 1..${MAX_FRAME_DIMENSION} each way`,
 		);
-	}
-	const compressSize = view.getUint32(69, true);
-	if (compressSize === 0) {
-		throw new ProtocolError("video frame header gives CompressSize 0");
 	}
 	if (compressSize > MAX_COMPRESS_SIZE) {
 		throw new LimitError(
@@ -74,13 +87,18 @@ export function parseFrameHeader(bytes: Uint8Array): VideoFrameHeader {
 
 /**
  * A header carrying what this project reads (source and destination mode both
- * the screen size); fields we do not interpret stay zero. For the mock BMC and tests.
+ * the screen size); fields we do not interpret stay zero. `length` goes in the
+ * header-length field; past 86 the extra bytes are zero. For the mock BMC and tests.
  */
-export function encodeFrameHeader(header: VideoFrameHeader, frameNumber = 0): Uint8Array {
-	const out = new Uint8Array(FRAME_HEADER_SIZE);
+export function encodeFrameHeader(
+	header: VideoFrameHeader,
+	frameNumber = 0,
+	length = FRAME_HEADER_SIZE,
+): Uint8Array {
+	const out = new Uint8Array(Math.max(length, FRAME_HEADER_SIZE));
 	const view = new DataView(out.buffer);
 	view.setUint16(0, 1, true); // engine version
-	view.setUint16(2, FRAME_HEADER_SIZE, true);
+	view.setUint16(2, length, true);
 	view.setUint16(4, header.width, true);
 	view.setUint16(6, header.height, true);
 	view.setUint16(13, header.width, true);

@@ -9,10 +9,16 @@
  *   → CONNECTION_COMPLETE(status 1) + VALIDATE_VIDEO_SESSION(status 1, 373 B)
  *     + RESUME_REDIRECTION, in one message
  *   ← VALIDATED_VIDEO_SESSION (payload[0] = 1 accepted)
- *   → POWER_STATUS   ← POWER_STATUS (status 1 on, 0 off)
+ *   → POWER_STATUS   ← POWER_STATUS (status 1 on, 0 off), awaited briefly
  * Each capture then sends POWER_STATUS + RESUME_REDIRECTION + GET_FULL_SCREEN
- * and takes the first frame that starts after it; a powered-off host answers
- * the POWER_STATUS at once, so we fail fast instead of waiting for video.
+ * and takes the first frame that starts after it.
+ *
+ * The power status is reported, never used to refuse: some BMCs say "off"
+ * and still send a picture (the upstream client ignores it and gets its
+ * frame). Only when a power-off report (or a blank-screen notice) is followed
+ * by a few seconds without a frame do we give up, naming what the BMC said.
+ * A frame with CompressSize 0 means "nothing changed": it stands for the
+ * screen we already have, and when we have none yet we ask again.
  * Between captures video is paused (PAUSE_REDIRECTION) so an idle warm
  * session costs nothing.
  *
@@ -65,11 +71,16 @@ export interface CapturedFrame {
 	framebuffer: Framebuffer;
 }
 
-export type PowerState = "on" | "off";
+/** As the BMC last reported it; "unknown" until its first POWER_STATUS answer. */
+export type PowerState = "on" | "off" | "unknown";
 
 type KvmEvent =
 	| { kind: "packet"; packet: IvtpPacket }
-	| { kind: "frame"; frame: CapturedFrame; startedAt: number };
+	| { kind: "frame"; frame: CapturedFrame; startedAt: number }
+	/** A CompressSize 0 frame ("no change") before any picture to stand for. */
+	| { kind: "unchanged"; startedAt: number }
+	/** The quiet period armed by `#armQuiet` passed without the wait ending. */
+	| { kind: "quiet" };
 
 interface Waiter {
 	event(event: KvmEvent): void;
@@ -78,22 +89,32 @@ interface Waiter {
 
 const DEFAULT_CONNECT_MS = 20_000;
 const DEFAULT_CAPTURE_MS = 15_000;
+/** How long the handshake waits for the first power report before going on without it. */
+const POWER_REPORT_WAIT_MS = 2000;
+/** After "power off" or "blank screen", how long a capture still waits for a picture. */
+export const NO_PICTURE_GRACE_MS = 3000;
+/** "No change" answers to a first request that we answer by asking again. */
+const MAX_FULL_SCREEN_RETRIES = 3;
 // The HTML5 viewer's defaults when it knows no better.
 const DEFAULT_USER = "domain/username";
 const NO_MAC = "00-00-00-00-00-00";
 
 export class KvmClient {
 	readonly #ws: WebSocket;
-	readonly #base64: boolean;
+	/** Text messages carrying base64, rather than binary ones; null until the BMC shows which. */
+	#base64: boolean | null;
 	readonly #decoder: FrameDecoder;
 	readonly #framer = new IvtpFramer();
 	readonly #assembler = new VideoFrameAssembler();
-	#power: PowerState | null = null;
+	#power: PowerState = "unknown";
+	/** The decoder's current screen (it reuses this framebuffer), once a frame was decoded. */
+	#screen: Framebuffer | null = null;
 	#framesStarted = 0;
 	#waiter: Waiter | null = null;
+	#quiet: ReturnType<typeof setTimeout> | undefined;
 	#failure: Error | null = null;
 
-	private constructor(ws: WebSocket, base64: boolean, decoder: FrameDecoder) {
+	private constructor(ws: WebSocket, base64: boolean | null, decoder: FrameDecoder) {
 		this.#ws = ws;
 		this.#base64 = base64;
 		this.#decoder = decoder;
@@ -178,8 +199,10 @@ export class KvmClient {
 		}
 		ws.binaryType = "arraybuffer";
 		ws.accept();
-		// Like the HTML5 viewer: unless the BMC picked "binary", it speaks base64 text.
-		const base64 = response.headers.get("Sec-WebSocket-Protocol")?.trim() !== "binary";
+		// The subprotocol the BMC picked says how it talks. A BMC that picks none
+		// is heard first (it greets with CONNECTION_ALLOWED): text means base64.
+		const protocol = response.headers.get("Sec-WebSocket-Protocol")?.trim().toLowerCase();
+		const base64 = protocol === "base64" ? true : protocol === "binary" ? false : null;
 		return new KvmClient(ws, base64, decoder);
 	}
 
@@ -206,15 +229,18 @@ export class KvmClient {
 			if (result === ValidationResult.VALID) return true;
 			throw new KvmError("validation-rejected", validationMessage(result));
 		});
+		// Like the viewers, ask for the power state before the first picture;
+		// a BMC that does not answer leaves it "unknown" and costs 2 s, not the session.
 		this.#send(encodeIvtp(IvtpType.POWER_STATUS));
+		this.#armQuiet(POWER_REPORT_WAIT_MS);
 		await this.#wait(limit, "waiting for the power status", (e) =>
-			isPacket(e, IvtpType.POWER_STATUS),
+			e.kind === "quiet" ? true : isPacket(e, IvtpType.POWER_STATUS),
 		);
 	}
 
-	/** Host power as last reported by the BMC. */
+	/** Host power as last reported by the BMC ("unknown" before its first report). */
 	get powerState(): PowerState {
-		return this.#power ?? "off";
+		return this.#power;
 	}
 
 	/** True once closed or failed; a closed client cannot capture again. */
@@ -225,7 +251,8 @@ export class KvmClient {
 	/**
 	 * Requests a full screen and resolves with the first frame that starts
 	 * after the request. One capture at a time. Rejects with a KvmError
-	 * ("powered-off", "blank-screen", "timeout", ...) and closes on failure.
+	 * ("powered-off" or "blank-screen" when such a report is followed by
+	 * NO_PICTURE_GRACE_MS without a frame, "timeout", ...) and closes on failure.
 	 */
 	async captureFrame(
 		options: { signal?: AbortSignal; deadlineMs?: number } = {},
@@ -242,21 +269,38 @@ export class KvmClient {
 				encodeIvtp(IvtpType.GET_FULL_SCREEN),
 			]),
 		);
-		const frame = await this.#wait<CapturedFrame>(limit, "waiting for a video frame", (e) => {
-			if (e.kind === "frame") {
-				if (e.startedAt <= after) return;
-				// The decoder reuses its framebuffer for the next frame; the caller keeps this one.
-				const { width, height, rgba } = e.frame.framebuffer;
-				return { ...e.frame, framebuffer: { width, height, rgba: rgba.slice() } };
-			}
-			if (e.packet.type === IvtpType.POWER_STATUS && this.#power === "off") {
-				throw new KvmError(
-					"powered-off",
-					"the server is powered off: there is no screen to capture",
-				);
-			}
-			if (e.packet.type === IvtpType.PAINT_BLANK_SCREEN) {
-				throw new KvmError("blank-screen", "the server's display is blank (no video signal)");
+		let unchanged = 0;
+		const what = () =>
+			unchanged > 0
+				? `waiting for a video frame (the BMC answered ${unchanged} times with an empty "no change" frame and no picture yet)`
+				: "waiting for a video frame";
+		const frame = await this.#wait<CapturedFrame>(limit, what, (e) => {
+			switch (e.kind) {
+				case "frame": {
+					if (e.startedAt <= after) return;
+					// The decoder reuses its framebuffer for the next frame; the caller keeps this one.
+					const { width, height, rgba } = e.frame.framebuffer;
+					return { ...e.frame, framebuffer: { width, height, rgba: rgba.slice() } };
+				}
+				case "unchanged":
+					if (e.startedAt > after && ++unchanged <= MAX_FULL_SCREEN_RETRIES) {
+						this.#send(encodeIvtp(IvtpType.GET_FULL_SCREEN));
+					}
+					return;
+				case "quiet":
+					throw this.#power === "off"
+						? new KvmError(
+								"powered-off",
+								"the server appears to be powered off (the BMC reports power off and sends no picture)",
+							)
+						: new KvmError("blank-screen", "the server's display is blank (no video signal)");
+				case "packet":
+					if (
+						(e.packet.type === IvtpType.POWER_STATUS && this.#power === "off") ||
+						e.packet.type === IvtpType.PAINT_BLANK_SCREEN
+					) {
+						this.#armQuiet(NO_PICTURE_GRACE_MS);
+					}
 			}
 		});
 		this.#send(encodeIvtp(IvtpType.PAUSE_REDIRECTION));
@@ -274,11 +318,12 @@ export class KvmClient {
 
 	#send(bytes: Uint8Array): void {
 		if (this.#failure) throw this.#failure;
-		this.#ws.send(this.#base64 ? btoa(String.fromCharCode(...bytes)) : bytes);
+		this.#ws.send(this.#base64 === true ? btoa(String.fromCharCode(...bytes)) : bytes);
 	}
 
 	#onMessage(data: ArrayBuffer | string): void {
 		if (this.#failure) return;
+		this.#base64 ??= typeof data === "string";
 		try {
 			const bytes = typeof data === "string" ? base64Bytes(data) : new Uint8Array(data);
 			for (const packet of this.#framer.push(bytes)) this.#onPacket(packet);
@@ -308,6 +353,19 @@ export class KvmClient {
 				if (!this.#assembler.inProgress) this.#framesStarted++;
 				const frame = this.#assembler.push(packet.payload);
 				if (frame === null) return;
+				if (frame.header.compressSize === 0) {
+					// "No change": the screen we have is still the screen.
+					this.#waiter?.event(
+						this.#screen === null
+							? { kind: "unchanged", startedAt: this.#framesStarted }
+							: {
+									kind: "frame",
+									frame: { ...frame, framebuffer: this.#screen },
+									startedAt: this.#framesStarted,
+								},
+					);
+					return;
+				}
 				if (frame.header.rc4) {
 					throw new KvmError(
 						"unsupported",
@@ -315,6 +373,7 @@ export class KvmClient {
 					);
 				}
 				const framebuffer = this.#decoder.decode(frame.header, frame.stream);
+				this.#screen = framebuffer;
 				this.#waiter?.event({
 					kind: "frame",
 					frame: { ...frame, framebuffer },
@@ -330,14 +389,19 @@ export class KvmClient {
 	 * Resolves with the first non-undefined `step` result; `step` may throw to
 	 * fail the session. Times out or aborts per `limit`.
 	 */
-	#wait<T>(limit: Deadline, what: string, step: (event: KvmEvent) => T | undefined): Promise<T> {
+	#wait<T>(
+		limit: Deadline,
+		what: string | (() => string),
+		step: (event: KvmEvent) => T | undefined,
+	): Promise<T> {
 		if (this.#failure) return Promise.reject(this.#failure);
 		return new Promise<T>((resolve, reject) => {
 			const done = () => {
 				this.#waiter = null;
+				this.#clearQuiet();
 				limit.signal.removeEventListener("abort", onAbort);
 			};
-			const onAbort = () => this.#fail(limit.failure(what));
+			const onAbort = () => this.#fail(limit.failure(typeof what === "string" ? what : what()));
 			this.#waiter = {
 				event: (event) => {
 					const result = step(event);
@@ -355,10 +419,29 @@ export class KvmClient {
 		});
 	}
 
+	/** Sends the current wait a "quiet" event after `ms`, unless it ends first; arms once per wait. */
+	#armQuiet(ms: number): void {
+		if (this.#quiet !== undefined) return;
+		this.#quiet = setTimeout(() => {
+			this.#quiet = undefined;
+			try {
+				this.#waiter?.event({ kind: "quiet" });
+			} catch (error) {
+				this.#fail(error as Error);
+			}
+		}, ms);
+	}
+
+	#clearQuiet(): void {
+		clearTimeout(this.#quiet);
+		this.#quiet = undefined;
+	}
+
 	/** First failure wins: record it, close the socket, reject whoever waits. */
 	#fail(error: Error): void {
 		if (this.#failure) return;
 		this.#failure = error;
+		this.#clearQuiet();
 		try {
 			this.#ws.close(1000, "done");
 		} catch {

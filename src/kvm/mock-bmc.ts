@@ -29,7 +29,8 @@ export interface MockFrame {
 
 /**
  * Frames to send. `update` is false for the frame answering GET_FULL_SCREEN
- * and true for the skip-coded updates that follow it.
+ * and true for the skip-coded updates that follow it. An empty stream goes
+ * out as CompressSize 0 ("nothing changed").
  */
 export type MockFrameSource = (request: { index: number; update: boolean }) => MockFrame;
 
@@ -47,7 +48,15 @@ export type MockMisbehaviour =
 	/** Answer GET_FULL_SCREEN with STOP_SESSION_IMMEDIATE: another user terminated us. */
 	| "terminate-session"
 	/** Greet with MAX_SESSION_CLOSE instead of CONNECTION_ALLOWED. */
-	| "too-many-sessions";
+	| "too-many-sessions"
+	/** POWER_STATUS says off, yet video flows (some real BMCs do this). */
+	| "reports-power-off"
+	/** Never answer POWER_STATUS. */
+	| "no-power-status"
+	/** Answer /viewer.html with 404, as firmwares that do not serve it do. */
+	| "no-viewer-html"
+	/** Answer /api/kvm/token without `client_ip`. */
+	| "token-without-client-ip";
 
 export interface MockBmcOptions {
 	frames: MockFrameSource;
@@ -71,6 +80,12 @@ export interface MockBmcOptions {
 	sessionIn?: "set-cookie" | "url" | "script";
 	/** "base64": pick that subprotocol and exchange base64 text messages, as older AMI firmware does. */
 	wire?: "binary" | "base64";
+	/** false: the 101 names no subprotocol, though the wire is still `wire` (default true). */
+	namesSubprotocol?: boolean;
+	/** The frame header's length field; past 86 the extra header bytes are zero (default 86). */
+	headerLength?: number;
+	/** Padding bytes (0xEE) after each frame's stream in its last fragment (default 0). */
+	trailingBytes?: number;
 	misbehave?: MockMisbehaviour;
 	/** Seed for the awkward cuts and garbage. */
 	seed?: number;
@@ -145,6 +160,7 @@ location.href = "/viewer.html";
 		if (path === "/viewer") return viewerPage(url.searchParams.get("token") ?? "");
 		if (path.startsWith("/viewer/")) return viewerPage(path.slice("/viewer/".length));
 		if (path === "/viewer.html") {
+			if (options.misbehave === "no-viewer-html") return new Response("Not Found", { status: 404 });
 			return sessionOf(request)
 				? new Response("<html><body>KVM</body></html>", {
 						headers: { "Content-Type": "text/html" },
@@ -158,7 +174,9 @@ location.href = "/viewer.html";
 			}
 			const token = randomToken(random);
 			kvmTokens.set(token, { session, used: false });
-			return Response.json({ client_ip: MOCK_CLIENT_IP, token, session: randomToken(random) });
+			const clientIp =
+				options.misbehave === "token-without-client-ip" ? {} : { client_ip: MOCK_CLIENT_IP };
+			return Response.json({ ...clientIp, token, session: randomToken(random) });
 		}
 		if (path === "/kvm") {
 			if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
@@ -176,7 +194,9 @@ location.href = "/viewer.html";
 			connection.start();
 			const headers = new Headers();
 			const wire = options.wire ?? "binary";
-			if (offered.includes(wire)) headers.set("Sec-WebSocket-Protocol", wire);
+			if (offered.includes(wire) && options.namesSubprotocol !== false) {
+				headers.set("Sec-WebSocket-Protocol", wire);
+			}
 			return new Response(null, { status: 101, webSocket: client, headers });
 		}
 		return new Response("Not Found", { status: 404 });
@@ -257,6 +277,8 @@ class MockConnection implements MockKvmConnection {
 
 	#onPacket(type: number, payload: Uint8Array): void {
 		const power = this.#options.power === "off" ? PowerStatus.OFF : PowerStatus.ON;
+		const reported = this.#options.misbehave === "reports-power-off" ? PowerStatus.OFF : power;
+		const answersPower = this.#options.misbehave !== "no-power-status";
 		switch (type) {
 			case IvtpType.VALIDATE_VIDEO_SESSION: {
 				const { token } = decodeValidatePayload(payload);
@@ -270,12 +292,14 @@ class MockConnection implements MockKvmConnection {
 				this.#validated = valid;
 				const result = valid ? ValidationResult.VALID : ValidationResult.INVALID_SESSION;
 				const reply = [encodeIvtp(IvtpType.VALIDATED_VIDEO_SESSION, 0, Uint8Array.of(result, 1))];
-				if (valid) reply.push(encodeIvtp(IvtpType.POWER_STATUS, power));
+				if (valid && answersPower) reply.push(encodeIvtp(IvtpType.POWER_STATUS, reported));
 				this.#send(reply);
 				return;
 			}
 			case IvtpType.POWER_STATUS:
-				if (this.#validated) this.#send([encodeIvtp(IvtpType.POWER_STATUS, power)]);
+				if (this.#validated && answersPower) {
+					this.#send([encodeIvtp(IvtpType.POWER_STATUS, reported)]);
+				}
 				return;
 			case IvtpType.GET_FULL_SCREEN:
 				if (!this.#validated) return;
@@ -323,16 +347,23 @@ class MockConnection implements MockKvmConnection {
 		const header = encodeFrameHeader(
 			{ ...frame.header, compressSize: frame.stream.length, rc4: frame.header.rc4 ?? false },
 			frameNumber,
+			this.#options.headerLength,
 		);
 		const size = this.#options.fragmentSize ?? 16 * 1024;
+		const { stream } = frame;
 		const out: Uint8Array[] = [];
-		for (let at = 0, n = 0; at < frame.stream.length; at += size, n++) {
-			const data = frame.stream.subarray(at, at + size);
+		// At least one fragment: an empty stream still sends its header.
+		for (let at = 0, n = 0; n === 0 || at < stream.length; at += size, n++) {
+			const data = stream.subarray(at, at + size);
 			const prefix = n === 0 ? 2 + header.length : 2;
-			const payload = new Uint8Array(prefix + data.length);
+			const last = at + size >= stream.length;
+			const payload = new Uint8Array(
+				prefix + data.length + (last ? (this.#options.trailingBytes ?? 0) : 0),
+			);
 			new DataView(payload.buffer).setUint16(0, n, true);
 			if (n === 0) payload.set(header, 2);
 			payload.set(data, prefix);
+			payload.fill(0xee, prefix + data.length);
 			out.push(encodeIvtp(IvtpType.VIDEO_PACKETS, 0, payload));
 		}
 		return out;

@@ -1,14 +1,23 @@
 /**
  * Joins VIDEO_PACKETS fragments into frames. Each payload starts with a u16
- * fragment number; the first fragment of a frame then carries the 86-byte
- * frame header, and compressed stream bytes follow until CompressSize of them
- * have arrived. Like the HTML5 viewer we tell "first fragment" by a frame not
- * being in progress, not by the fragment number, whose numbering is not
- * documented.
+ * fragment number; the first fragment of a frame then carries the frame
+ * header (as long as its header-length field says, at least 86 bytes), and
+ * compressed stream bytes follow until CompressSize of them have arrived.
+ * Like the HTML5 viewer we tell "first fragment" by a frame not being in
+ * progress, not by the fragment number, whose numbering is not documented.
+ *
+ * Lenient where working viewers are: bytes past CompressSize in a frame's
+ * last fragment are padding and ignored, and CompressSize 0 completes at once
+ * as an empty frame ("nothing changed").
  */
 
 import { ProtocolError } from "../errors.ts";
-import { FRAME_HEADER_SIZE, parseFrameHeader, type VideoFrameHeader } from "./frame-header.ts";
+import {
+	FRAME_HEADER_SIZE,
+	headerLength,
+	parseFrameHeader,
+	type VideoFrameHeader,
+} from "./frame-header.ts";
 
 const FRAGMENT_NUMBER_SIZE = 2;
 /**
@@ -19,7 +28,7 @@ const INITIAL_BUFFER = 256 * 1024;
 
 export interface VideoFrame {
 	header: VideoFrameHeader;
-	/** The compressed stream, exactly `header.compressSize` bytes. */
+	/** The compressed stream, exactly `header.compressSize` bytes (none: nothing changed). */
 	stream: Uint8Array;
 }
 
@@ -41,7 +50,12 @@ export class VideoFrameAssembler {
 					`first video fragment is ${payload.length} bytes, too short for its ${FRAME_HEADER_SIZE}-byte frame header`,
 				);
 			}
-			const headerEnd = FRAGMENT_NUMBER_SIZE + FRAME_HEADER_SIZE;
+			const headerEnd = FRAGMENT_NUMBER_SIZE + headerLength(payload.subarray(FRAGMENT_NUMBER_SIZE));
+			if (payload.length < headerEnd) {
+				throw new ProtocolError(
+					`first video fragment is ${payload.length} bytes, too short for the ${headerEnd - FRAGMENT_NUMBER_SIZE}-byte frame header it announces`,
+				);
+			}
 			this.#header = parseFrameHeader(payload.subarray(FRAGMENT_NUMBER_SIZE, headerEnd));
 			this.#stream = new Uint8Array(Math.min(this.#header.compressSize, INITIAL_BUFFER));
 			this.#fill = 0;
@@ -53,13 +67,9 @@ export class VideoFrameAssembler {
 			data = payload.subarray(FRAGMENT_NUMBER_SIZE);
 		}
 		const size = this.#header.compressSize;
+		// Bytes past CompressSize are padding; working clients stop counting there.
+		if (this.#fill + data.length > size) data = data.subarray(0, size - this.#fill);
 		const fill = this.#fill + data.length;
-		if (fill > size) {
-			this.#header = null;
-			throw new ProtocolError(
-				`video fragments carry more than the frame's CompressSize of ${size} bytes`,
-			);
-		}
 		if (fill > this.#stream.length) {
 			const grown = new Uint8Array(Math.min(size, Math.max(fill, this.#stream.length * 2)));
 			grown.set(this.#stream.subarray(0, this.#fill));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type FetchLike, openBmcSession } from "../../src/kvm/bmc-session.ts";
+import { type FetchLike, openBmcSession, renewKvmToken } from "../../src/kvm/bmc-session.ts";
 import { KvmError } from "../../src/kvm/kvm-error.ts";
 import { createMockBmc, MOCK_CLIENT_IP } from "../../src/kvm/mock-bmc.ts";
 
@@ -49,6 +49,28 @@ describe("openBmcSession", () => {
 			{ path: "/viewer.html", cookie, csrf: null, redirect: "manual" },
 			{ path: "/api/kvm/token", cookie, csrf: session.csrfToken, redirect: "manual" },
 		]);
+	});
+
+	it("goes on when the BMC does not serve /viewer.html", async () => {
+		const mock = createMockBmc({ frames: noFrames, misbehave: "no-viewer-html" });
+		const session = await openBmcSession({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() });
+		expect(session.kvmToken).toMatch(/^[0-9a-f]{32}$/);
+		expect(session.clientIp).toBe(MOCK_CLIENT_IP);
+	});
+
+	it("echoes the IP OVH allowed, or nothing, when the token answer has no client_ip", async () => {
+		const mock = createMockBmc({ frames: noFrames, misbehave: "token-without-client-ip" });
+		const allowed = await openBmcSession({
+			fetch: mock.fetch,
+			viewerUrl: mock.viewerUrl(),
+			allowedIp: "198.51.100.4",
+		});
+		expect(allowed.clientIp).toBe("198.51.100.4");
+		// A renewed token keeps falling back to it.
+		expect((await renewKvmToken({ fetch: mock.fetch }, allowed)).clientIp).toBe("198.51.100.4");
+		const none = await openBmcSession({ fetch: mock.fetch, viewerUrl: mock.viewerUrl() });
+		expect(none.clientIp).toBe("");
+		expect(none.kvmToken).toMatch(/^[0-9a-f]{32}$/);
 	});
 
 	it("says a reused viewer URL has expired", async () => {

@@ -3,7 +3,12 @@ import { LimitError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { openBmcSession } from "../../src/kvm/bmc-session.ts";
 import { IvtpType } from "../../src/kvm/ivtp.ts";
-import { captureScreenshot, KvmClient, type KvmConnectOptions } from "../../src/kvm/kvm-client.ts";
+import {
+	captureScreenshot,
+	KvmClient,
+	type KvmConnectOptions,
+	NO_PICTURE_GRACE_MS,
+} from "../../src/kvm/kvm-client.ts";
 import { KvmError } from "../../src/kvm/kvm-error.ts";
 import {
 	createMockBmc,
@@ -181,25 +186,132 @@ describe("KvmClient", () => {
 		await expectClientClosedAll(mock);
 	});
 
-	it("fails at once when the server is powered off", async () => {
+	it("still asks for a picture when the BMC reports power off, and takes the one it sends", async () => {
+		const mock = mockBmc({ misbehave: "reports-power-off" });
+		const kvm = await connect(mock);
+		expect(kvm.powerState).toBe("off");
+		const frame = await kvm.captureFrame();
+		expect(frame.stream).toEqual(new Uint8Array(3000).fill(1));
+		expect(kvm.powerState).toBe("off");
+		kvm.close();
+		await expectClientClosedAll(mock);
+	});
+
+	it("says the server appears powered off only after a power-off report and a few seconds without a picture", async () => {
 		const mock = mockBmc({ power: "off" });
 		const kvm = await connect(mock);
 		expect(kvm.powerState).toBe("off");
+		const started = Date.now();
 		const error = await failure(kvm.captureFrame({ deadlineMs: 60_000 }));
+		const waited = Date.now() - started;
 		expect(error).toBeInstanceOf(KvmError);
 		expect((error as KvmError).reason).toBe("powered-off");
-		expect(error.message).toBe("the server is powered off: there is no screen to capture");
+		expect(error.message).toBe(
+			"the server appears to be powered off (the BMC reports power off and sends no picture)",
+		);
+		expect(waited).toBeGreaterThanOrEqual(NO_PICTURE_GRACE_MS - 50);
+		expect(waited).toBeLessThan(NO_PICTURE_GRACE_MS + 5000);
+		expect(mock.connections[0].received).toContain(IvtpType.GET_FULL_SCREEN);
 		expect(kvm.closed).toBe(true);
 		await expectClientClosedAll(mock);
 	});
 
-	it("reports a blank display", async () => {
+	it("goes on without a power report when the BMC never answers POWER_STATUS: the state stays unknown", async () => {
+		const mock = mockBmc({ misbehave: "no-power-status" });
+		const kvm = await connect(mock);
+		expect(kvm.powerState).toBe("unknown");
+		const frame = await kvm.captureFrame();
+		expect(frame.stream).toEqual(new Uint8Array(3000).fill(1));
+		expect(kvm.powerState).toBe("unknown");
+		kvm.close();
+		await expectClientClosedAll(mock);
+	});
+
+	it("reports a blank display when no picture follows the BMC's blank-screen notice", async () => {
 		const mock = mockBmc({ misbehave: "blank-screen" });
 		const kvm = await connect(mock);
 		const error = (await failure(kvm.captureFrame())) as KvmError;
 		expect(error.reason).toBe("blank-screen");
+		expect(error.message).toBe("the server's display is blank (no video signal)");
 		await expectClientClosedAll(mock);
 	});
+
+	it("reads the stream after a header longer than 86 bytes, and ignores padding after it", async () => {
+		const mock = mockBmc({ headerLength: 120, trailingBytes: 13 });
+		const kvm = await connect(mock);
+		const first = await kvm.captureFrame();
+		expect(first.stream).toEqual(new Uint8Array(3000).fill(1));
+		// The padding did not leak into the next frame.
+		expect((await kvm.captureFrame()).stream).toEqual(new Uint8Array(3000).fill(2));
+		kvm.close();
+		await expectClientClosedAll(mock);
+	});
+
+	it("asks again when the first answer is an empty 'no change' frame", async () => {
+		const mock = mockBmc({
+			frames: ({ index }) => ({
+				header: SCREEN,
+				stream: index === 0 ? new Uint8Array(0) : new Uint8Array(500).fill(index + 1),
+			}),
+		});
+		const decoder = recordingDecoder();
+		const kvm = await connect(mock, { decoder });
+		const frame = await kvm.captureFrame();
+		expect(frame.stream).toEqual(new Uint8Array(500).fill(2));
+		expect(decoder.seen).toEqual([500]);
+		expect(mock.connections[0].received.filter((t) => t === IvtpType.GET_FULL_SCREEN)).toHaveLength(
+			2,
+		);
+		kvm.close();
+		await expectClientClosedAll(mock);
+	});
+
+	it("keeps the screen it has when a later frame says 'no change'", async () => {
+		const mock = mockBmc({
+			frames: ({ index }) => ({
+				header: SCREEN,
+				stream: index === 0 ? new Uint8Array(500).fill(1) : new Uint8Array(0),
+			}),
+		});
+		const decoder = recordingDecoder();
+		const kvm = await connect(mock, { decoder });
+		const first = await kvm.captureFrame();
+		const second = await kvm.captureFrame();
+		expect(decoder.seen).toEqual([500]);
+		expect(second.stream.length).toBe(0);
+		expect(second.framebuffer).toEqual(first.framebuffer);
+		expect(second.framebuffer.rgba).not.toBe(first.framebuffer.rgba);
+		kvm.close();
+		await expectClientClosedAll(mock);
+	});
+
+	it("stops asking after a few 'no change' answers and says so at the deadline", async () => {
+		const mock = mockBmc({ frames: () => ({ header: SCREEN, stream: new Uint8Array(0) }) });
+		const kvm = await connect(mock);
+		const error = (await failure(kvm.captureFrame({ deadlineMs: 500 }))) as KvmError;
+		expect(error.reason).toBe("timeout");
+		expect(error.message).toBe(
+			'waiting for a video frame (the BMC answered 4 times with an empty "no change" frame and no picture yet): no answer from the BMC within 500 ms',
+		);
+		expect(mock.connections[0].received.filter((t) => t === IvtpType.GET_FULL_SCREEN)).toHaveLength(
+			4,
+		);
+		await expectClientClosedAll(mock);
+	});
+
+	for (const wire of ["binary", "base64"] as const) {
+		it(`hears ${wire} messages from a BMC that names no subprotocol, and answers in kind`, async () => {
+			// The mock closes the socket on a message of the wrong kind.
+			const mock = mockBmc({ wire, namesSubprotocol: false });
+			const frame = await captureScreenshot({
+				fetch: mock.fetch,
+				from: { viewerUrl: mock.viewerUrl() },
+				decoder: recordingDecoder(),
+			});
+			expect(frame.stream).toEqual(new Uint8Array(3000).fill(1));
+			await expectClientClosedAll(mock);
+		});
+	}
 
 	it("reports a session terminated by the BMC", async () => {
 		const mock = mockBmc({ misbehave: "terminate-session" });

@@ -19,8 +19,13 @@ const header: VideoFrameHeader = {
 	rc4: false,
 };
 
-function fragment(n: number, body: Uint8Array, withHeader?: VideoFrameHeader): Uint8Array {
-	const head = withHeader ? encodeFrameHeader(withHeader) : new Uint8Array(0);
+function fragment(
+	n: number,
+	body: Uint8Array,
+	withHeader?: VideoFrameHeader,
+	headerLength?: number,
+): Uint8Array {
+	const head = withHeader ? encodeFrameHeader(withHeader, 0, headerLength) : new Uint8Array(0);
 	const out = new Uint8Array(2 + head.length + body.length);
 	new DataView(out.buffer).setUint16(0, n, true);
 	out.set(head, 2);
@@ -69,9 +74,6 @@ describe("frame header", () => {
 		expect(() => parseFrameHeader(encodeFrameHeader({ ...header, height: 5000 }))).toThrow(
 			ProtocolError,
 		);
-		expect(() => parseFrameHeader(encodeFrameHeader({ ...header, compressSize: 0 }))).toThrow(
-			"CompressSize 0",
-		);
 		expect(() =>
 			parseFrameHeader(encodeFrameHeader({ ...header, compressSize: 0xffff_ffff })),
 		).toThrow(LimitError);
@@ -100,13 +102,52 @@ describe("VideoFrameAssembler", () => {
 		expect([...(assembler.push(fragment(1, Uint8Array.of(8)))?.stream ?? [])]).toEqual([7, 8]);
 	});
 
-	it("refuses fragments that overrun CompressSize, or are too short", () => {
+	it("ignores bytes past CompressSize in a frame's last fragment", () => {
 		const assembler = new VideoFrameAssembler();
-		assembler.push(fragment(0, new Uint8Array(8), header));
-		expect(() => assembler.push(fragment(1, new Uint8Array(3)))).toThrow(
-			"video fragments carry more than the frame's CompressSize of 10 bytes",
-		);
+		assembler.push(fragment(0, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), header));
+		const frame = assembler.push(fragment(1, Uint8Array.of(9, 10, 0xee, 0xee, 0xee)));
+		expect([...(frame?.stream ?? [])]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 		expect(assembler.inProgress).toBe(false);
+		// Padding in a frame's only fragment, then the next frame starts cleanly.
+		const small = { ...header, compressSize: 2 };
+		expect([
+			...(assembler.push(fragment(0, Uint8Array.of(5, 6, 0, 0), small))?.stream ?? []),
+		]).toEqual([5, 6]);
+		expect(assembler.push(fragment(0, Uint8Array.of(7), small))).toBeNull();
+	});
+
+	it("starts the stream where the header-length field says", () => {
+		const assembler = new VideoFrameAssembler();
+		const small = { ...header, compressSize: 3 };
+		// A 100-byte header: 14 bytes of fields we do not know, then the stream.
+		const frame = assembler.push(fragment(0, Uint8Array.of(1, 2, 3), small, 100));
+		expect(frame?.header).toEqual(small);
+		expect([...(frame?.stream ?? [])]).toEqual([1, 2, 3]);
+		// A length field left at 0 (or anything under 86) means the 86 bytes every viewer reads.
+		const zero = fragment(0, Uint8Array.of(4, 5, 6), small);
+		zero[4] = 0;
+		zero[5] = 0;
+		expect([...(assembler.push(zero)?.stream ?? [])]).toEqual([4, 5, 6]);
+		const long = fragment(0, new Uint8Array(10), small);
+		new DataView(long.buffer).setUint16(4, 4000, true);
+		expect(() => assembler.push(long)).toThrow(
+			"too short for the 4000-byte frame header it announces",
+		);
+	});
+
+	it("completes a CompressSize 0 frame at once, as an empty 'no change' frame", () => {
+		const assembler = new VideoFrameAssembler();
+		// Such a header need not describe a screen.
+		const empty = { ...header, width: 0, height: 0, compressSize: 0 };
+		const frame = assembler.push(fragment(0, new Uint8Array(0), empty));
+		expect(frame?.header.compressSize).toBe(0);
+		expect(frame?.stream.length).toBe(0);
+		expect(assembler.inProgress).toBe(false);
+		expect(parseFrameHeader(encodeFrameHeader(empty))).toEqual(empty);
+	});
+
+	it("refuses fragments that are too short", () => {
+		const assembler = new VideoFrameAssembler();
 		expect(() => assembler.push(new Uint8Array(50))).toThrow(
 			"too short for its 86-byte frame header",
 		);

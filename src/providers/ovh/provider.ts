@@ -74,6 +74,7 @@ export class OvhProvider implements Provider {
 			{
 				fetch: this.#fetch,
 				viewerUrl: viewer.url,
+				allowedIp: ipToAllow,
 				maxWidth: this.#limits.maxWidth,
 				maxHeight: this.#limits.maxHeight,
 			},
