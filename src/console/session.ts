@@ -3,8 +3,9 @@
  * console's connection: it opens it, keeps it warm between screenshots (so a
  * second screenshot costs one frame request), makes concurrent callers share
  * one capture (the BMC's KVM token is single-use; parallel handshakes would
- * break each other), and closes it from an alarm once idle, because outbound
- * WebSockets keep a Durable Object from hibernating.
+ * break each other) and one rendering of it per `raw` setting, and closes it
+ * from an alarm once idle, because outbound WebSockets keep a Durable Object
+ * from hibernating. No alarm is stored while nothing is open.
  */
 import { DurableObject } from "cloudflare:workers";
 import { parseLimits } from "../config.ts";
@@ -45,7 +46,7 @@ export interface Screenshot {
 	sourceHeight: number;
 	capturedAt: string;
 	powerState: PowerState;
-	/** True when an already open console session served the capture. */
+	/** True when the console connection that served the capture was already open before it. */
 	warm: boolean;
 }
 
@@ -78,11 +79,15 @@ export type InputOutcome =
 /** RPC drops error classes, so failures travel as their user-facing message. */
 export type ScreenshotOutcome = ({ ok: true } & Screenshot) | { ok: false; error: string };
 
+/** One look at the screen, shared by every caller that waited for it. */
 interface Capture {
 	framebuffer: Framebuffer;
 	powerState: PowerState;
 	capturedAt: Date;
+	/** The connection that served it was open before the operation began. */
 	warm: boolean;
+	/** Screenshots made of it, per `raw` setting: callers sharing the capture share these bytes. */
+	readonly renders: Map<boolean, Screenshot>;
 }
 
 export class ConsoleSession extends DurableObject<Env> {
@@ -113,8 +118,14 @@ export class ConsoleSession extends DurableObject<Env> {
 				width: capture.framebuffer.width,
 				height: capture.framebuffer.height,
 			});
-			const screenshot = render(capture, request.raw);
-			timer.done("rendered", { pngBytes: screenshot.png.length });
+			let screenshot = capture.renders.get(request.raw);
+			if (screenshot) {
+				timer.done("shared rendering");
+			} else {
+				screenshot = render(capture, request.raw);
+				capture.renders.set(request.raw, screenshot);
+				timer.done("rendered", { pngBytes: screenshot.png.length });
+			}
 			return { ok: true, ...screenshot };
 		} catch (error) {
 			const message = errorMessage(error);
@@ -248,7 +259,8 @@ export class ConsoleSession extends DurableObject<Env> {
 		try {
 			if (this.link) {
 				try {
-					return await work(this.link, ctx, true);
+					// Warm only when this very connection is open now; a suspended or dropped one reopens.
+					return await work(this.link, ctx, this.link.isOpen);
 				} catch (error) {
 					if (!(error instanceof ConsoleExpiredError)) throw error;
 					// The BMC forgot the session behind the link: start over with the provider.
@@ -265,13 +277,21 @@ export class ConsoleSession extends DurableObject<Env> {
 			clearTimeout(deadlineTimer);
 			timer.finish();
 			this.lastUsed = Date.now();
-			await this.ctx.storage.setAlarm(this.lastUsed + limits.idleMs);
+			// Only an open connection needs closing later; an alarm stored for nothing outlives any use.
+			if (this.link?.isOpen) await this.ctx.storage.setAlarm(this.lastUsed + limits.idleMs);
+			else await this.ctx.storage.deleteAlarm();
 		}
 	}
 
 	private captured(framebuffer: Framebuffer, link: ConsoleLink, warm: boolean): Capture {
 		this.screen = framebuffer;
-		return { framebuffer, powerState: link.powerState, capturedAt: new Date(), warm };
+		return {
+			framebuffer,
+			powerState: link.powerState,
+			capturedAt: new Date(),
+			warm,
+			renders: new Map(),
+		};
 	}
 
 	private open(request: ConsoleRequest, ctx: CallContext): Promise<ConsoleLink> {

@@ -70,6 +70,10 @@ class AmiConsoleLink implements ConsoleLink {
 		return this.#kvm && !this.#kvm.closed ? this.#kvm.powerState : "unknown";
 	}
 
+	get isOpen(): boolean {
+		return this.#kvm !== undefined && !this.#kvm.closed;
+	}
+
 	async capture(ctx: CallContext): Promise<Framebuffer> {
 		if (this.#closed) throw new Error("capture on a closed console link");
 		if (!this.#kvm || this.#kvm.closed) await this.#connect(ctx);

@@ -29,6 +29,7 @@
 
 import { concatBytes } from "../bytes.ts";
 import { describeRedirect } from "../http/redirect.ts";
+import { fetchUpgrade } from "../http/upgrade.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
@@ -162,16 +163,20 @@ export class KvmClient {
 	): Promise<KvmClient> {
 		let response: Response;
 		try {
-			response = await fetch(`${session.origin}/kvm`, {
-				headers: {
-					Upgrade: "websocket",
-					Cookie: `QSESSIONID=${session.sessionId}`,
-					Origin: session.origin,
-					"Sec-WebSocket-Protocol": "binary, base64",
+			response = await fetchUpgrade(
+				fetch,
+				`${session.origin}/kvm`,
+				{
+					headers: {
+						Upgrade: "websocket",
+						Cookie: `QSESSIONID=${session.sessionId}`,
+						Origin: session.origin,
+						"Sec-WebSocket-Protocol": "binary, base64",
+					},
+					redirect: "manual",
 				},
-				redirect: "manual",
-				signal: limit.signal,
-			});
+				limit.signal,
+			);
 		} catch (error) {
 			if (limit.signal.aborted) throw limit.failure("opening the KVM WebSocket");
 			throw fetchFailure("/kvm", `${session.origin}/kvm`, error, [session.sessionId]);

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ConsoleSession, Screenshot } from "../console/session.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Progress, Provider } from "../providers/types.ts";
+import { resolveConsole } from "./resolve-console.ts";
 import type { ContentBlock } from "./tool-result.ts";
 
 /** The ConsoleSession methods the tools call (over RPC, or directly in tests). */
@@ -31,18 +32,18 @@ export const ServerIdSchema = z
 	)
 	.describe("A server id exactly as list_servers returned it");
 
-/** The provider serving `serverId` and its console's Durable Object. */
-export function consoleOf(
+/**
+ * The provider serving `serverId` and its console's Durable Object, once
+ * resolveConsole has checked the id: a made-up one creates no object.
+ */
+export async function consoleOf(
 	deps: ConsoleDeps,
 	serverId: string,
-): { provider: Provider; session: ConsoleApi } {
-	const provider = deps.providers().find((p) => p.owns(serverId));
-	if (!provider) {
-		throw new UserFacingError(
-			`No configured provider has a server "${serverId}". Call list_servers for valid ids.`,
-		);
-	}
-	return { provider, session: deps.console(`${provider.name}:${serverId}`) };
+	ctx: ServerContext,
+): Promise<{ provider: Provider; session: ConsoleApi }> {
+	const signal = AbortSignal.any([ctx.mcpReq.signal, AbortSignal.timeout(deps.toolTimeoutMs())]);
+	const { provider, name } = await resolveConsole(deps, serverId, signal);
+	return { provider, session: deps.console(name) };
 }
 
 /** The session enforces the same deadline per stage with a sharper message; this one is the backstop. */
@@ -93,7 +94,7 @@ export function screenshotBlocks(
 			: `${shot.sourceWidth}x${shot.sourceHeight} console, shown at ${shot.width}x${shot.height}`;
 	const text =
 		`Console of ${serverId} (${provider}): ${size}${raw ? ", raw pixels" : ", optimised for reading"}; ` +
-		`captured ${shot.capturedAt}; power ${shot.powerState}; ${shot.warm ? "reused the console session" : "new console session"}.`;
+		`captured ${shot.capturedAt}; power ${shot.powerState}; ${shot.warm ? "reused the open console session" : "new console session"}.`;
 	return [
 		{ type: "image", data: toBase64(shot.png), mimeType: "image/png" },
 		{ type: "text", text },

@@ -35,7 +35,7 @@ export function registerGetScreenshot(server: McpServer, deps: ConsoleDeps): voi
 		},
 		async ({ serverId, raw }, ctx): Promise<ToolResult> => {
 			try {
-				const { provider, session } = consoleOf(deps, serverId);
+				const { provider, session } = await consoleOf(deps, serverId, ctx);
 				const outcome = await withDeadline(
 					deps,
 					session.screenshot({ provider: provider.name, serverId, raw }, progressReporter(ctx)),

@@ -50,7 +50,7 @@ export async function runInputTool(
 	tool: InputTool,
 ): Promise<ToolResult | InputRequiredResult> {
 	try {
-		const { provider, session } = consoleOf(deps, serverId);
+		const { provider, session } = await consoleOf(deps, serverId, ctx);
 		const input = tool.prepare();
 		requireInput(input.tool, deps.caller, deps.switches(), provider, serverId);
 		const confirmation = tool.confirm?.(input);

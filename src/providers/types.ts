@@ -48,6 +48,8 @@ export type InputPolicy = "always" | "operator" | "never";
  */
 export interface ConsoleLink {
 	readonly powerState: PowerState;
+	/** Whether the transport is open now, so that the next call is served by this very connection. */
+	readonly isOpen: boolean;
 	/**
 	 * The screen now, as a framebuffer the caller owns (links keep decoding
 	 * into buffers of their own). Reopens the transport first when it was
@@ -70,8 +72,14 @@ export interface ConsoleLink {
 export interface Provider {
 	readonly name: string;
 	listServers(ctx: CallContext): Promise<ServerInfo[]>;
-	/** Whether `serverId` belongs to this provider without asking any API. */
+	/** Whether `serverId` may belong to this provider, decided without any API call. */
 	owns(serverId: string): boolean;
+	/**
+	 * Whether `serverId` is one of this provider's servers: exact, from a
+	 * cache where the answer takes an API call. Checked before a console's
+	 * Durable Object is created, so made-up ids create nothing.
+	 */
+	hasServer(serverId: string, ctx: CallContext): Promise<boolean>;
 	/** Whether `serverId`'s console may take input; decided without any API call. */
 	inputPolicy(serverId: string): InputPolicy;
 	openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink>;

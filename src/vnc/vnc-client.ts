@@ -1,5 +1,6 @@
 import { LimitError, ProtocolError, UserFacingError } from "../errors.ts";
 import { describeRedirect } from "../http/redirect.ts";
+import { fetchUpgrade } from "../http/upgrade.ts";
 import { workersLimitHint } from "../http/workers-limits.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
@@ -88,7 +89,12 @@ export class VncClient {
 
 		let resp: Response;
 		try {
-			resp = await opts.fetch(url.toString(), { headers, redirect: "manual", signal });
+			resp = await fetchUpgrade(
+				opts.fetch,
+				url.toString(),
+				{ headers, redirect: "manual" },
+				signal,
+			);
 		} catch (e) {
 			const hint = workersLimitHint(url.href, e instanceof Error ? e.message : String(e));
 			throw deadlineError(

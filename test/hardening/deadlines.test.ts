@@ -40,6 +40,8 @@ it("every stall ends at TOOL_TIMEOUT_SECONDS naming its stage, closes its socket
 	const slowTasks = new OvhWorld();
 	slowTasks.ovh.taskPlan = { pollsToFinish: 1, outcome: "never", comment: "" };
 	slowTasks.addServer("ns-stall-task.eu", () => screen.frame, slowTasks.env(env));
+	// The Worker checks ids against the deployment's own account, which lists this server too.
+	ovh.ovh.addServer("ns-stall-task.eu");
 
 	const vnc = new VncWorld();
 	const vncScreen = flatScreen(40, 30, [10, 200, 90]);

@@ -208,6 +208,9 @@ export class OvhWorld {
 		this.ovh.taskPlan = { pollsToFinish: 1, outcome: "done", comment: "Access granted" };
 		this.secrets.add(this.ovh.applicationSecret);
 		this.secrets.add(this.ovh.consumerKey);
+		testWorld.ovhAccounts.set(this.ovh.consumerKey, (input, init) =>
+			this.ovh.fetch(input as Request, init),
+		);
 	}
 
 	env(extra: EnvOverrides = {}): EnvOverrides {

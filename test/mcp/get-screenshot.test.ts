@@ -48,7 +48,7 @@ describe("get_screenshot of the embedded demo BMC", () => {
 			expect([png.width, png.height]).toEqual([1440, 800]);
 		}
 		expect((second.content as Block[])[1].text).toMatch(
-			/720x400 console, shown at 1440x800.*reused the console session/,
+			/720x400 console, shown at 1440x800.*reused the open console session/,
 		);
 		await client.close();
 	});

@@ -84,6 +84,7 @@ describe("list_servers with a provider that never answers", () => {
 		const hanging: Provider = {
 			name: "ovh",
 			owns: () => true,
+			hasServer: async () => true,
 			inputPolicy: () => "operator",
 			listServers: ({ signal }) =>
 				new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),

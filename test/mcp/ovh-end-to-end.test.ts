@@ -30,8 +30,13 @@ function rig(server: string, options: { allowedIp?: string } = {}) {
 		}),
 		split: "awkward",
 	});
-	const ovh = new MockOvh({ viewerUrl: () => bmc.viewerUrl() });
+	// A consumer key of its own: the Worker checks ids against this account's cached server list.
+	const ovh = new MockOvh({
+		viewerUrl: () => bmc.viewerUrl(),
+		consumerKey: `ck${crypto.randomUUID().replaceAll("-", "")}`,
+	});
 	ovh.addServer(server);
+	testWorld.ovhAccounts.set(ovh.consumerKey, (input, init) => ovh.fetch(input as Request, init));
 	ovh.taskPlan = { pollsToFinish: 1, outcome: "done", comment: "Access granted" };
 	const env = {
 		DEMO: "off",
@@ -96,7 +101,9 @@ describe.skipIf(!vectorsPresent)(
 				arguments: { serverId: SERVER },
 			});
 			expect(again.isError).toBeFalsy();
-			expect((again.content as { text?: string }[])[1].text).toMatch(/reused the console session/);
+			expect((again.content as { text?: string }[])[1].text).toMatch(
+				/reused the open console session/,
+			);
 			expect(ovh.tasks.size).toBe(tasksBefore);
 			expect(bmc.connections.length).toBe(1);
 			await client.close();

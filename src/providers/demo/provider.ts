@@ -29,6 +29,10 @@ export class DemoProvider implements Provider {
 		return [DEMO_SERVER];
 	}
 
+	async hasServer(serverId: string, _ctx: CallContext): Promise<boolean> {
+		return this.owns(serverId);
+	}
+
 	owns(serverId: string): boolean {
 		return serverId === DEMO_SERVER.id;
 	}

@@ -4,7 +4,8 @@ import { openAmiConsole } from "../../kvm/console-link.ts";
 import type { CallContext, ConsoleLink, InputPolicy, Provider, ServerInfo } from "../types.ts";
 import { OvhClient } from "./client.ts";
 import { requestKvmViewerUrl, resolveIpToAllow } from "./ipmi.ts";
-import { listServers } from "./servers.ts";
+import { ServerIdCache } from "./server-ids.ts";
+import { listServerNames, listServers } from "./servers.ts";
 
 const CREDENTIALS = [
 	"OVH_ENDPOINT",
@@ -12,6 +13,9 @@ const CREDENTIALS = [
 	"OVH_APPLICATION_SECRET",
 	"OVH_CONSUMER_KEY",
 ] as const;
+
+/** Per isolate: providers are built per request, their accounts' server lists outlive them. */
+const serverIds = new ServerIdCache();
 
 /**
  * OVH dedicated servers: listed through the OVH API, their consoles opened
@@ -23,6 +27,8 @@ export class OvhProvider implements Provider {
 	readonly #allowedIp: string | undefined;
 	readonly #fetch: typeof fetch;
 	readonly #limits: Limits;
+	/** Which account's server list the cache holds for this provider. */
+	readonly #account: string;
 
 	/** True when any OVH credential is set; a partial set is then a ConfigError naming what is missing. */
 	static isConfigured(env: Env): boolean {
@@ -47,15 +53,27 @@ export class OvhProvider implements Provider {
 		this.#fetch = transport;
 		this.#limits = parseLimits(env);
 		this.#allowedIp = env.IPMI_ALLOWED_IP;
+		this.#account = `${this.#client.baseUrl} ${env.OVH_APPLICATION_KEY} ${env.OVH_CONSUMER_KEY}`;
 	}
 
-	listServers(ctx: CallContext): Promise<ServerInfo[]> {
-		return listServers(this.#client, { signal: ctx.signal });
+	async listServers(ctx: CallContext): Promise<ServerInfo[]> {
+		const servers = await listServers(this.#client, { signal: ctx.signal });
+		serverIds.remember(
+			this.#account,
+			servers.map((s) => s.id),
+		);
+		return servers;
 	}
 
 	/** OVH service names are open-ended; the registry asks this provider last. */
 	owns(_serverId: string): boolean {
 		return true;
+	}
+
+	hasServer(serverId: string, ctx: CallContext): Promise<boolean> {
+		return serverIds.has(this.#account, serverId, () =>
+			listServerNames(this.#client, { signal: ctx.signal }),
+		);
 	}
 
 	inputPolicy(_serverId: string): InputPolicy {

@@ -23,7 +23,16 @@ export async function listServers(
 	options: ListServersOptions = {},
 ): Promise<ServerInfo[]> {
 	const { signal, concurrency = 8 } = options;
-	const names = await client.get("/dedicated/server", { signal });
+	const names = await listServerNames(client, { signal });
+	return mapConcurrently(names, concurrency, (name) => serverInfo(client, name, signal));
+}
+
+/** GET /dedicated/server alone: the account's service names, which are the server ids. */
+export async function listServerNames(
+	client: OvhClient,
+	options: { signal?: AbortSignal } = {},
+): Promise<string[]> {
+	const names = await client.get("/dedicated/server", { signal: options.signal });
 	// A lone surrogate (JSON allows "\udfff") would make encodeURIComponent throw a URIError.
 	const isName = (name: unknown) => typeof name === "string" && name !== "" && name.isWellFormed();
 	if (!Array.isArray(names) || !names.every(isName)) {
@@ -34,9 +43,7 @@ export async function listServers(
 			`This OVH account has ${names.length} dedicated servers; listing supports up to ${MAX_OVH_SERVERS}`,
 		);
 	}
-	return mapConcurrently(names as string[], concurrency, (name) =>
-		serverInfo(client, name, signal),
-	);
+	return names as string[];
 }
 
 async function serverInfo(

@@ -42,6 +42,10 @@ export class VncProvider implements Provider {
 		}));
 	}
 
+	async hasServer(serverId: string, _ctx: CallContext): Promise<boolean> {
+		return this.owns(serverId);
+	}
+
 	owns(serverId: string): boolean {
 		return this.#targets.has(serverId);
 	}
@@ -72,6 +76,10 @@ class VncConsoleLink implements ConsoleLink {
 		this.#target = target;
 		this.#limits = limits;
 		this.#fetch = transport;
+	}
+
+	get isOpen(): boolean {
+		return this.#client !== undefined && !this.#client.closed;
 	}
 
 	async connect(ctx: CallContext): Promise<void> {
