@@ -4,8 +4,9 @@
  *   node scripts/psf-to-font.ts /usr/share/consolefonts/Uni2-VGA16.psf.gz
  *
  * (Debian package console-setup-linux). Takes the glyph for each printable
- * ASCII character through the font's Unicode table. Reads PSF1 with a
- * Unicode table and 16-row, 8-column glyphs: what that file is.
+ * ASCII character, and for the line-drawing, block and arrow characters that
+ * firmware, GRUB and text UIs draw, through the font's Unicode table. Reads
+ * PSF1 with a Unicode table and 16-row, 8-column glyphs: what that file is.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
@@ -13,6 +14,16 @@ import { gunzipSync } from "node:zlib";
 
 const FIRST = 0x20;
 const LAST = 0x7e;
+/**
+ * Beyond ASCII: the single box lines, full block and arrows of the VGA ROM
+ * font, for menus and boxes. (This font draws double lines and triangles with
+ * the same glyphs as single lines and arrows, so they are left out.)
+ */
+const EXTRA = [
+	...[0x2500, 0x2502, 0x250c, 0x2510, 0x2514, 0x2518, 0x251c, 0x2524, 0x252c, 0x2534, 0x253c],
+	...[0x2588],
+	...[0x2190, 0x2191, 0x2192, 0x2193],
+];
 const HEIGHT = 16;
 
 const path = process.argv[2];
@@ -46,20 +57,23 @@ for (let glyph = 0; glyph < glyphCount; glyph++) {
 	}
 }
 
+const codes = [...Array.from({ length: LAST - FIRST + 1 }, (_, i) => FIRST + i), ...EXTRA];
 const lines: string[] = [];
-for (let c = FIRST; c <= LAST; c++) {
+for (const c of codes) {
 	const glyph = glyphOf.get(c);
 	if (glyph === undefined) throw new Error(`${path} has no glyph for U+${c.toString(16)}`);
 	const start = glyphsAt + glyph * charSize;
 	const hex = Buffer.from(psf.subarray(start, start + charSize)).toString("hex");
-	lines.push(`\t"${hex}", // ${c === FIRST ? "space" : String.fromCharCode(c)}`);
+	const name = c === FIRST ? "space" : String.fromCodePoint(c);
+	lines.push(`\t[0x${c.toString(16).padStart(4, "0")}, "${hex}"], // ${name}`);
 }
 
 const out = resolve(import.meta.dirname, "../src/providers/demo/font.ts");
 writeFileSync(
 	out,
 	`/**
- * 8x16 glyphs for printable ASCII, the classic IBM VGA look, taken from the
+ * 8x16 glyphs for printable ASCII and the line-drawing, block and arrow
+ * characters of the VGA ROM font, the classic IBM VGA look, taken from the
  * Linux console font ${basename(path)} (Debian package console-setup-linux) by
  * scripts/psf-to-font.ts. console-setup builds its VGA fonts from
  * Dmitry Bolkhovityanov's UNI-VGA font (u_vga16.bdf), licensed as follows:
@@ -91,20 +105,21 @@ writeFileSync(
 
 export const GLYPH_WIDTH = 8;
 export const GLYPH_HEIGHT = ${HEIGHT};
-/** Code of the first glyph; the glyphs run contiguously to U+00${LAST.toString(16).toUpperCase()}. */
-export const FIRST_GLYPH = 0x${FIRST.toString(16)};
-export const LAST_GLYPH = 0x${LAST.toString(16)};
 
-/** One glyph per entry: ${HEIGHT} rows top to bottom, one byte each, bit 7 the leftmost pixel. */
-const GLYPH_ROWS_HEX = [
+/** Code point and rows of each glyph: ${HEIGHT} rows top to bottom, one byte each, bit 7 the leftmost pixel. */
+const GLYPHS: readonly (readonly [number, string])[] = [
 ${lines.join("\n")}
-].join("");
+];
 
-/** Glyph rows of character code c start at (c - FIRST_GLYPH) * GLYPH_HEIGHT. */
+/** Code point of each glyph, by glyph index; index 0 is the space. */
+export const GLYPH_CODES: readonly number[] = GLYPHS.map(([code]) => code);
+
+/** Rows of glyph i start at i * GLYPH_HEIGHT. */
 export const GLYPH_ROWS: Uint8Array = Uint8Array.from(
-	{ length: GLYPH_ROWS_HEX.length / 2 },
-	(_, i) => Number.parseInt(GLYPH_ROWS_HEX.slice(i * 2, i * 2 + 2), 16),
+	GLYPHS.flatMap(([, hex]) =>
+		Array.from({ length: GLYPH_HEIGHT }, (_, y) => Number.parseInt(hex.slice(y * 2, y * 2 + 2), 16)),
+	),
 );
 `,
 );
-console.log(`wrote ${out}: ${LAST - FIRST + 1} glyphs`);
+console.log(`wrote ${out}: ${codes.length} glyphs`);

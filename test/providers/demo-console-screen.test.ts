@@ -1,18 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { LimitError } from "../../src/errors.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
+import { grubMenuScreen, MAIN_MENU } from "../../src/providers/demo/boot-screens.ts";
 import {
 	KERNEL_PANIC_LINES,
 	kernelPanicScreen,
 	renderConsoleScreen,
 	VGA_PALETTE,
 } from "../../src/providers/demo/console-screen.ts";
-import {
-	FIRST_GLYPH,
-	GLYPH_HEIGHT,
-	GLYPH_ROWS,
-	LAST_GLYPH,
-} from "../../src/providers/demo/font.ts";
+import { GLYPH_CODES, GLYPH_HEIGHT, GLYPH_ROWS } from "../../src/providers/demo/font.ts";
 
 function rgbAt(fb: Framebuffer, x: number, y: number): number {
 	const i = (y * fb.width + x) * 4;
@@ -34,14 +30,8 @@ function readCell(fb: Framebuffer, row: number, column: number, cellWidth: numbe
 		for (let x = 0; x < 8; x++) bits = (bits << 1) | (rgbAt(fb, x0 + x, y0 + y) !== paper ? 1 : 0);
 		rows.push(bits);
 	}
-	for (let code = FIRST_GLYPH; code <= LAST_GLYPH; code++) {
-		const glyph = GLYPH_ROWS.subarray(
-			(code - FIRST_GLYPH) * GLYPH_HEIGHT,
-			(code - FIRST_GLYPH + 1) * GLYPH_HEIGHT,
-		);
-		if (rows.every((bits, y) => bits === glyph[y])) return String.fromCharCode(code);
-	}
-	return "\0";
+	const index = GLYPH_CODES.findIndex((_, i) => rows.every((bits, y) => bits === glyphRows(i)[y]));
+	return index < 0 ? "\0" : String.fromCodePoint(GLYPH_CODES[index]);
 }
 
 function readRow(fb: Framebuffer, row: number, cellWidth = 9): string {
@@ -51,22 +41,26 @@ function readRow(fb: Framebuffer, row: number, cellWidth = 9): string {
 	return text.trimEnd();
 }
 
+function glyphRows(index: number): Uint8Array {
+	return GLYPH_ROWS.subarray(index * GLYPH_HEIGHT, (index + 1) * GLYPH_HEIGHT);
+}
+
 describe("font", () => {
-	it("has a distinct, inked glyph for every printable ASCII character", () => {
-		expect(GLYPH_ROWS.length).toBe((LAST_GLYPH - FIRST_GLYPH + 1) * GLYPH_HEIGHT);
+	it("has a distinct, inked glyph for printable ASCII, box lines, the block and arrows", () => {
+		const ascii = Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i);
+		expect(GLYPH_CODES.slice(0, ascii.length)).toEqual(ascii);
+		expect(String.fromCodePoint(...GLYPH_CODES.slice(ascii.length))).toBe("─│┌┐└┘├┤┬┴┼█←↑→↓");
+		expect(GLYPH_ROWS.length).toBe(GLYPH_CODES.length * GLYPH_HEIGHT);
 		const seen = new Set<string>();
-		for (let code = FIRST_GLYPH; code <= LAST_GLYPH; code++) {
-			const glyph = GLYPH_ROWS.subarray(
-				(code - FIRST_GLYPH) * GLYPH_HEIGHT,
-				(code - FIRST_GLYPH + 1) * GLYPH_HEIGHT,
-			);
+		GLYPH_CODES.forEach((code, index) => {
+			const glyph = glyphRows(index);
 			const ink = glyph.reduce((sum, bits) => sum + bits, 0);
 			expect(ink > 0).toBe(code !== 0x20);
 			seen.add(glyph.join(","));
-			// Top-left pixel is paper: the cell reader above relies on it.
-			expect(glyph[0] & 0x80).toBe(0);
-		}
-		expect(seen.size).toBe(LAST_GLYPH - FIRST_GLYPH + 1);
+			// Top-left pixel is paper, except for lines and blocks that reach the cell's edge.
+			if (code < 0x2500) expect(glyph[0] & 0x80).toBe(0);
+		});
+		expect(seen.size).toBe(GLYPH_CODES.length);
 	});
 });
 
@@ -166,5 +160,30 @@ describe("kernelPanicScreen", () => {
 		expect(rgbAt(fb, 0, 24 * 16 + 13)).toBe(0xaaaaaa);
 		expect(rgbAt(fb, 9, 24 * 16 + 13)).toBe(0);
 		expect(KERNEL_PANIC_LINES.every((line) => /^[\x20-\x7e]*$/.test(line))).toBe(true);
+	});
+});
+
+describe("the GRUB menu on the VGA text screen", () => {
+	it("draws the box with lines that join across cells, the highlight in inverse video", () => {
+		const fb = renderConsoleScreen(grubMenuScreen(MAIN_MENU, 1, false, 30));
+		expect(readRow(fb, 1)).toBe(`${" ".repeat(23)}GNU GRUB  version 2.06-13+deb12u1`);
+		expect(readRow(fb, 3)).toBe(` ┌${"─".repeat(76)}┐`);
+		expect(readRow(fb, 4)).toBe(` │ ${"Debian GNU/Linux".padEnd(75)}│`);
+		expect(readRow(fb, 5)).toBe(` │*${"Advanced options for Debian GNU/Linux".padEnd(75)}│`);
+		expect(readRow(fb, 16)).toBe(` └${"─".repeat(76)}┘`);
+		expect(readRow(fb, 18)).toBe(
+			"      Use the ↑ and ↓ keys to select which entry is highlighted.",
+		);
+		expect(readRow(fb, 22)).toBe("   The highlighted entry will be executed automatically in 30s.");
+		// VGA line graphics fill the ninth column: the top edge is one unbroken line.
+		const edge = 3 * 16 + 7;
+		for (let x = 2 * 9; x < 78 * 9; x++) expect(rgbAt(fb, x, edge)).toBe(0xaaaaaa);
+		// Text glyphs leave it blank; the highlight is black on light grey across the box.
+		expect(rgbAt(fb, 3 * 9, 4 * 16)).toBe(0x000000);
+		for (let x = 2 * 9; x < 78 * 9; x++) expect(rgbAt(fb, x, 5 * 16)).toBe(0xaaaaaa);
+		const ink = new Set<number>();
+		for (let y = 5 * 16; y < 6 * 16; y++)
+			for (let x = 2 * 9; x < 78 * 9; x++) ink.add(rgbAt(fb, x, y));
+		expect([...ink].sort()).toEqual([0x000000, 0xaaaaaa]);
 	});
 });

@@ -1,6 +1,6 @@
 import { LimitError } from "../../errors.ts";
 import type { Framebuffer } from "../../image/framebuffer.ts";
-import { FIRST_GLYPH, GLYPH_HEIGHT, GLYPH_ROWS, GLYPH_WIDTH, LAST_GLYPH } from "./font.ts";
+import { GLYPH_CODES, GLYPH_HEIGHT, GLYPH_ROWS, GLYPH_WIDTH } from "./font.ts";
 
 /** The 16 colours of the VGA text-mode palette as 0xRRGGBB, by attribute index. */
 export const VGA_PALETTE: readonly number[] = [
@@ -39,7 +39,17 @@ const VGA_ROWS = 25;
 /** Largest screen we agree to draw: bigger than any BMC's video mode. */
 const MAX_EDGE = 4096;
 const TAB = 8;
-const REPLACEMENT = "?".charCodeAt(0);
+/** Glyph index by code point. */
+const GLYPH_INDEX = new Map(GLYPH_CODES.map((code, index) => [code, index]));
+const SPACE = GLYPH_INDEX.get(0x20) as number;
+const REPLACEMENT = GLYPH_INDEX.get(0x3f) as number;
+/**
+ * VGA text mode fills the ninth column of line-drawing characters from the
+ * eighth, so that lines and blocks join up; every other glyph gets a gap.
+ */
+const JOINS_NEXT_CELL = Uint8Array.from(GLYPH_CODES, (code) =>
+	code >= 0x2500 && code <= 0x259f ? 1 : 0,
+);
 /** Linux's default VGA cursor: the cell's bottom two scan lines but one. */
 const CURSOR_TOP = 13;
 const CURSOR_BOTTOM = 14;
@@ -48,7 +58,8 @@ const CURSOR_BOTTOM = 14;
  * Draws text the way a PC console shows it: each line starts a new row,
  * lines wider than the screen wrap, tabs stop every 8 columns, and when the
  * text runs past the bottom the screen scrolls so the last rows show.
- * Characters outside printable ASCII show as "?".
+ * Characters the font lacks (it has printable ASCII, box lines, the full
+ * block and arrows) show as "?".
  */
 export function renderConsoleScreen(
 	lines: readonly ConsoleLine[],
@@ -89,12 +100,13 @@ export function renderConsoleScreen(
 			const cell = row * columns + column;
 			const on = grid.fg[cell];
 			const off = grid.bg[cell];
-			const glyph = (grid.chars[cell] - FIRST_GLYPH) * GLYPH_HEIGHT;
+			const index = grid.chars[cell];
+			const joins = JOINS_NEXT_CELL[index] === 1;
 			for (let y = 0; y < GLYPH_HEIGHT; y++) {
-				const bits = GLYPH_ROWS[glyph + y];
+				const bits = GLYPH_ROWS[index * GLYPH_HEIGHT + y];
 				let p = (row * GLYPH_HEIGHT + y) * width + column * cellWidth;
 				for (let x = 0; x < GLYPH_WIDTH; x++) pixels[p++] = (bits << x) & 0x80 ? on : off;
-				if (cellWidth === 9) pixels[p] = off;
+				if (cellWidth === 9) pixels[p] = joins && bits & 1 ? on : off;
 			}
 		}
 	}
@@ -109,6 +121,7 @@ export function renderConsoleScreen(
 }
 
 interface Grid {
+	/** Glyph index per cell. */
 	chars: Uint8Array;
 	fg: Uint32Array;
 	bg: Uint32Array;
@@ -129,7 +142,7 @@ function layOut(
 ): Grid {
 	const cells = columns * rows;
 	const grid: Grid = {
-		chars: new Uint8Array(cells).fill(FIRST_GLYPH),
+		chars: new Uint8Array(cells).fill(SPACE),
 		fg: new Uint32Array(cells).fill(fg),
 		bg: new Uint32Array(cells).fill(bg),
 		cursorRow: 0,
@@ -146,7 +159,7 @@ function layOut(
 		grid.chars.copyWithin(0, columns);
 		grid.fg.copyWithin(0, columns);
 		grid.bg.copyWithin(0, columns);
-		grid.chars.fill(FIRST_GLYPH, cells - columns);
+		grid.chars.fill(SPACE, cells - columns);
 		grid.fg.fill(fg, cells - columns);
 		grid.bg.fill(bg, cells - columns);
 	};
@@ -154,7 +167,7 @@ function layOut(
 		// A full row wraps only when another character arrives, as on a VT.
 		if (column === columns) newRow();
 		const cell = row * columns + column++;
-		grid.chars[cell] = code >= FIRST_GLYPH && code <= LAST_GLYPH ? code : REPLACEMENT;
+		grid.chars[cell] = GLYPH_INDEX.get(code) ?? REPLACEMENT;
 		grid.fg[cell] = spanFg;
 		grid.bg[cell] = spanBg;
 	};
@@ -167,7 +180,7 @@ function layOut(
 			for (const ch of span.text) {
 				const code = ch.codePointAt(0) ?? REPLACEMENT;
 				if (code === 0x09) {
-					do put(FIRST_GLYPH, spanFg, spanBg);
+					do put(0x20, spanFg, spanBg);
 					while (column % TAB !== 0 && column < columns);
 				} else {
 					put(code, spanFg, spanBg);
