@@ -1,9 +1,8 @@
-import type { Framebuffer } from "../../image/framebuffer.ts";
-import { encodeAst2x00 } from "../../kvm/ast2x00/encoder.ts";
 import { openAmiConsole } from "../../kvm/console-link.ts";
-import { createMockBmc, type MockFrame } from "../../kvm/mock-bmc.ts";
+import { createMockBmc } from "../../kvm/mock-bmc.ts";
 import type { CallContext, ConsoleLink, InputPolicy, Provider, ServerInfo } from "../types.ts";
-import { KERNEL_PANIC_LINES, renderConsoleScreen } from "./console-screen.ts";
+import { DemoMachine } from "./machine.ts";
+import { DemoVideo } from "./video.ts";
 
 export const DEMO_SERVER: ServerInfo = {
 	id: "demo-ami-bmc",
@@ -13,14 +12,14 @@ export const DEMO_SERVER: ServerInfo = {
 	ip: null,
 };
 
-/** High-quality tables keep the VGA glyphs sharp; 4:4:4 as a text console is sent by real BMCs. */
-const STREAM = { mode420: false, selector: 7, advanceSelector: 0, mapping: 0 } as const;
-
 /**
  * A simulated AMI BMC served inside the Worker, so the whole path (BMC web
  * session, IVTP over a WebSocket, ASPEED decode, image pipeline) works
- * without any account. It shows a server stuck in a kernel panic, with a
- * blinking cursor sent as skip-coded update frames.
+ * without any account. Behind it runs a scripted server (DemoMachine): stuck
+ * in a kernel panic, rebootable into a GRUB menu whose older kernel boots to
+ * a shell. Each console link gets its own machine, which lives as long as the
+ * link: a suspended link that reopens its socket finds the machine as it left
+ * it, as a real server would be; a new link finds a fresh one in the panic.
  */
 export class DemoProvider implements Provider {
 	readonly name = "demo";
@@ -43,25 +42,9 @@ export class DemoProvider implements Provider {
 	}
 
 	openConsole(_serverId: string, ctx: CallContext): Promise<ConsoleLink> {
-		const bmc = createMockBmc({ frames: demoFrames, updatesPerRequest: 1 });
+		const machine = new DemoMachine();
+		const video = new DemoVideo(() => machine.screen());
+		const bmc = createMockBmc({ frames: video.frame, updatesPerRequest: 1 });
 		return openAmiConsole({ fetch: bmc.fetch, viewerUrl: bmc.viewerUrl() }, ctx);
 	}
-}
-
-let screens: { full: MockFrame; update: MockFrame } | undefined;
-
-/** The full frame has the cursor on; the update turns it off, touching only the cursor's block. */
-function demoFrames({ update }: { update: boolean }): MockFrame {
-	screens ??= encodeScreens();
-	return update ? screens.update : screens.full;
-}
-
-function encodeScreens(): { full: MockFrame; update: MockFrame } {
-	const on = renderConsoleScreen(KERNEL_PANIC_LINES, { cursor: true });
-	const off = renderConsoleScreen(KERNEL_PANIC_LINES, { cursor: false });
-	const frame = (image: Framebuffer, previous?: Framebuffer): MockFrame => ({
-		header: { width: image.width, height: image.height, ...STREAM },
-		stream: encodeAst2x00(image, { ...STREAM, previous }),
-	});
-	return { full: frame(on), update: frame(off, on) };
 }
