@@ -18,6 +18,8 @@ export const IVTP_HEADER_SIZE = 8;
 
 /** Packet types this project sends or acts on (others are skipped by type). */
 export const IvtpType = {
+	/** Client → server: one USB HID report in an IUSB header (see hid.ts). */
+	HID_PACKET: 1,
 	PAUSE_REDIRECTION: 4,
 	RESUME_REDIRECTION: 6,
 	/** Server → client: the session was ended by the BMC; status is the reason. */
@@ -25,16 +27,38 @@ export const IvtpType = {
 	/** Server → client: host video is blank (no signal, or powered off). */
 	PAINT_BLANK_SCREEN: 9,
 	GET_FULL_SCREEN: 11,
+	/**
+	 * Server → client: the BMC wants keyboard and mouse reports encrypted
+	 * (AMIKVM treats both types alike: JViewer's KMCrypt, Blowfish keyed by the KVM token).
+	 */
+	ENCRYPTION_STATUS: 14,
+	INITIAL_ENCRYPTION_STATUS: 15,
 	VALIDATE_VIDEO_SESSION: 18,
-	/** Server → client: payload[0] is a `ValidationResult`, payload[1] our session index. */
+	/**
+	 * Server → client: payload[0] is a `ValidationResult`; payload[1] our
+	 * session index: 0 when we hold control, above 0 when another viewer does.
+	 */
 	VALIDATED_VIDEO_SESSION: 19,
+	/** Both ways: an empty request; the answer's payload[0] holds the host's keyboard LEDs (`KeyboardLed`). */
+	KEYBOARD_LEDS: 20,
 	/** Server → client: status 0 = too many KVM sessions, 1 = this client already has one. */
 	MAX_SESSION_CLOSE: 22,
 	/** Server → client: first packet on a new connection. */
 	CONNECTION_ALLOWED: 23,
 	VIDEO_PACKETS: 25,
+	/**
+	 * Server → client: control changes between viewers; status low byte is a
+	 * `KvmPrivilege`, high byte a `KvmRequest` (as SET_NEXT_MASTER's replies).
+	 */
+	KVM_SHARING: 32,
 	/** Both ways: an empty request; the answer carries the power state in status. */
 	POWER_STATUS: 34,
+	/** Client → server: status is a `PowerControl` action. */
+	POWER_CONTROL: 35,
+	/** Server → client: status 0 = the power request was accepted (not that it is done). */
+	POWER_CONTROL_RESPONSE: 36,
+	/** Client → server: empty, from a viewer that wants control; answered as KVM_SHARING is. */
+	SET_NEXT_MASTER: 50,
 	KEEP_ALIVE: 57,
 	/** Client → server, status 1, before validating (some firmware rejects without it). */
 	CONNECTION_COMPLETE: 58,
@@ -50,6 +74,45 @@ export const ValidationResult = {
 
 /** POWER_STATUS header status from the server. */
 export const PowerStatus = { OFF: 0, ON: 1 } as const;
+
+/** POWER_CONTROL status: the action asked of the host. */
+export const PowerControl = {
+	OFF: 0,
+	ON: 1,
+	CYCLE: 2,
+	HARD_RESET: 3,
+	NMI: 4,
+	SOFT_OFF: 5,
+} as const;
+
+/** KEYBOARD_LEDS payload[0] bits. */
+export const KeyboardLed = { NUM_LOCK: 1, CAPS_LOCK: 2, SCROLL_LOCK: 4 } as const;
+
+/**
+ * KVM_SHARING / SET_NEXT_MASTER status, low byte (the HTML5 viewer's
+ * STATUS_KVM_PRIV_*): where control stands.
+ */
+export const KvmPrivilege = {
+	REQUEST_CANCELLED: 0,
+	/** Another viewer asks us, the master, for control. */
+	REQUEST_MASTER: 1,
+	/** We asked; the master has been asked and we wait. */
+	WAIT_SLAVE: 2,
+	REQUEST_TIMEOUT_TO_MASTER: 3,
+	/** The master answered our request (high byte says how). */
+	RESPONSE_TO_SLAVE: 4,
+	/** Control moved to us. */
+	SWITCH_MASTER: 6,
+} as const;
+
+/** KVM_SHARING / SET_NEXT_MASTER status, high byte (KVM_REQ_*): the answer to a request. */
+export const KvmRequest = {
+	ALLOWED: 0,
+	DENIED: 1,
+	PARTIAL: 2,
+	TIMEOUT: 3,
+	MASTER_TERMINATED: 9,
+} as const;
 
 /** STOP_SESSION_IMMEDIATE status → why, worded for a person (from the HTML5 viewer's messages). */
 export const STOP_REASONS: Readonly<Record<number, string>> = {

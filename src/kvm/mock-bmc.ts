@@ -6,18 +6,25 @@
  * It checks what a real BMC checks (session cookie, CSRF header, single-use
  * viewer URL and KVM token), streams frames from a pluggable source cut into
  * fragments and then into WebSocket messages at awkward offsets, and can
- * misbehave on demand.
+ * misbehave on demand. Keyboard and mouse packets are decoded and checked
+ * byte by byte (hid.ts), recorded per connection and handed to an optional
+ * simulated host, which also answers power requests.
  */
 
 import { concatBytes } from "../bytes.ts";
 import type { FetchLike } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
 import { encodeFrameHeader } from "./frame-header.ts";
+import { decodeHidPayload, type HidPacket } from "./hid.ts";
 import {
 	decodeValidatePayload,
 	encodeIvtp,
 	IvtpFramer,
 	IvtpType,
+	KeyboardLed,
+	KvmPrivilege,
+	KvmRequest,
+	PowerControl,
 	PowerStatus,
 	ValidationResult,
 } from "./ivtp.ts";
@@ -56,7 +63,22 @@ export type MockMisbehaviour =
 	/** Answer /viewer.html with 404, as firmwares that do not serve it do. */
 	| "no-viewer-html"
 	/** Answer /api/kvm/token without `client_ip`. */
-	| "token-without-client-ip";
+	| "token-without-client-ip"
+
+	/** Answer POWER_CONTROL with POWER_CONTROL_RESPONSE status 1 (not accepted). */
+	| "refuse-power";
+
+/** The machine behind the mock BMC, as a simulation drives it. */
+export interface MockHost {
+	/** Each 8-byte HID keyboard report the viewer sends: [mods, 0, k1..k6]. */
+	keyboard?(report: Uint8Array): void;
+	/** Each 6-byte absolute mouse report: [buttons, x lo, x hi, y lo, y hi, wheel]. */
+	mouse?(report: Uint8Array): void;
+	/** An IVTP power control request (0x23 status: 0 off, 1 on, 2 cycle, 3 reset, 4 NMI, 5 soft off). */
+	powerControl?(action: number): void;
+	/** Whether the host is powered now (answers POWER_STATUS); defaults to the `power` option. */
+	powered?(): boolean;
+}
 
 export interface MockBmcOptions {
 	frames: MockFrameSource;
@@ -89,11 +111,32 @@ export interface MockBmcOptions {
 	misbehave?: MockMisbehaviour;
 	/** Seed for the awkward cuts and garbage. */
 	seed?: number;
+	/** Receives the decoded input and power requests. */
+	host?: MockHost;
+	/**
+	 * Another viewer holds control when a connection is validated (session
+	 * index 1): it grants our SET_NEXT_MASTER request, or refuses it. Until
+	 * then the BMC drops our input, as real ones do.
+	 */
+	otherViewer?: "grants" | "refuses";
+	/** The host's keyboard LEDs (`KeyboardLed` bits, default 0); lock keys toggle them as a host does. */
+	leds?: number;
+	/**
+	 * Without a `host.powered`: how many POWER_STATUS answers still show the
+	 * old state after a power request (default 0), as a host that takes its time.
+	 */
+	powerLag?: number;
 }
 
 export interface MockKvmConnection {
 	/** Packet types received from the client, in order. */
 	readonly received: number[];
+	/** HID packets accepted (checked, decoded, decrypted), in order. */
+	readonly input: HidPacket[];
+	/** POWER_CONTROL actions received, in order. */
+	readonly powerRequests: number[];
+	/** Input the BMC dropped, and why (malformed, or sent without control). */
+	readonly dropped: string[];
 	/** Settles when the socket closes; `byClient` unless the mock closed it. */
 	readonly closed: Promise<{ code: number; byClient: boolean }>;
 	readonly isClosed: boolean;
@@ -123,6 +166,7 @@ export function createMockBmc(options: MockBmcOptions): MockBmc {
 	const kvmTokens = new Map<string, { session: string; used: boolean }>();
 	const connections: MockConnection[] = [];
 	const random = prng(options.seed ?? 1);
+	const machine = new MockMachine(options);
 
 	const sessionOf = (request: Request): string | null => {
 		const match = /(?:^|;\s*)QSESSIONID=([^;]+)/.exec(request.headers.get("Cookie") ?? "");
@@ -189,7 +233,7 @@ location.href = "/viewer.html";
 			server.binaryType = "arraybuffer";
 			server.accept();
 			const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "").split(/\s*,\s*/);
-			const connection = new MockConnection(server, session, options, kvmTokens, random);
+			const connection = new MockConnection(server, session, options, kvmTokens, random, machine);
 			connections.push(connection);
 			connection.start();
 			const headers = new Headers();
@@ -214,8 +258,72 @@ location.href = "/viewer.html";
 	};
 }
 
+/** What the connections share: the host's power and keyboard LEDs. */
+class MockMachine {
+	readonly host: MockHost | undefined;
+	leds: number;
+	#powered: boolean;
+	#lag: number;
+	#lagLeft = 0;
+	#shown: boolean;
+	#keys = new Set<number>();
+
+	constructor(options: MockBmcOptions) {
+		this.host = options.host;
+		this.leds = options.leds ?? 0;
+		this.#powered = options.power !== "off";
+		this.#shown = this.#powered;
+		this.#lag = options.powerLag ?? 0;
+	}
+
+	/** Whether the host is powered, as a POWER_STATUS answer shows it now. */
+	powerStatus(): boolean {
+		if (this.host?.powered) return this.host.powered();
+		if (this.#lagLeft > 0) this.#lagLeft--;
+		else this.#shown = this.#powered;
+		return this.#shown;
+	}
+
+	get powered(): boolean {
+		return this.host?.powered ? this.host.powered() : this.#powered;
+	}
+
+	power(action: number): void {
+		this.host?.powerControl?.(action);
+		if (this.host?.powered) return;
+		if (action === PowerControl.OFF || action === PowerControl.SOFT_OFF) this.#powered = false;
+		else if (action !== PowerControl.NMI) this.#powered = true;
+		this.#lagLeft = this.#lag;
+	}
+
+	/** A keyboard report reached the host; returns true when a lock key toggled an LED. */
+	keyboard(report: Uint8Array): boolean {
+		this.host?.keyboard?.(report);
+		const down = new Set(report.subarray(2).filter((k) => k !== 0));
+		let toggled = false;
+		for (const [usage, led] of LOCK_KEYS) {
+			if (down.has(usage) && !this.#keys.has(usage)) {
+				this.leds ^= led;
+				toggled = true;
+			}
+		}
+		this.#keys = down;
+		return toggled;
+	}
+}
+
+/** HID usages of the lock keys and the LED each toggles. */
+const LOCK_KEYS: readonly [number, number][] = [
+	[0x39, KeyboardLed.CAPS_LOCK],
+	[0x53, KeyboardLed.NUM_LOCK],
+	[0x47, KeyboardLed.SCROLL_LOCK],
+];
+
 class MockConnection implements MockKvmConnection {
 	readonly received: number[] = [];
+	readonly input: HidPacket[] = [];
+	readonly powerRequests: number[] = [];
+	readonly dropped: string[] = [];
 	readonly closed: Promise<{ code: number; byClient: boolean }>;
 	isClosed = false;
 	readonly #ws: WebSocket;
@@ -224,7 +332,9 @@ class MockConnection implements MockKvmConnection {
 	readonly #kvmTokens: Map<string, { session: string; used: boolean }>;
 	readonly #random: () => number;
 	readonly #framer = new IvtpFramer();
+	readonly #machine: MockMachine;
 	#validated = false;
+	#master: boolean;
 	#frameIndex = 0;
 	#closedByMock = false;
 
@@ -234,7 +344,10 @@ class MockConnection implements MockKvmConnection {
 		options: MockBmcOptions,
 		kvmTokens: Map<string, { session: string; used: boolean }>,
 		random: () => number,
+		machine: MockMachine,
 	) {
+		this.#machine = machine;
+		this.#master = options.otherViewer === undefined;
 		this.#ws = ws;
 		this.#session = session;
 		this.#options = options;
@@ -265,7 +378,7 @@ class MockConnection implements MockKvmConnection {
 					: new Uint8Array(data);
 			for (const packet of this.#framer.push(bytes)) {
 				this.received.push(packet.type);
-				this.#onPacket(packet.type, packet.payload);
+				this.#onPacket(packet.type, packet.status, packet.payload);
 			}
 		});
 	}
@@ -275,10 +388,7 @@ class MockConnection implements MockKvmConnection {
 		this.#send([encodeIvtp(full ? IvtpType.MAX_SESSION_CLOSE : IvtpType.CONNECTION_ALLOWED)]);
 	}
 
-	#onPacket(type: number, payload: Uint8Array): void {
-		const power = this.#options.power === "off" ? PowerStatus.OFF : PowerStatus.ON;
-		const reported = this.#options.misbehave === "reports-power-off" ? PowerStatus.OFF : power;
-		const answersPower = this.#options.misbehave !== "no-power-status";
+	#onPacket(type: number, status: number, payload: Uint8Array): void {
 		switch (type) {
 			case IvtpType.VALIDATE_VIDEO_SESSION: {
 				const { token } = decodeValidatePayload(payload);
@@ -291,15 +401,47 @@ class MockConnection implements MockKvmConnection {
 				if (issued) issued.used = true;
 				this.#validated = valid;
 				const result = valid ? ValidationResult.VALID : ValidationResult.INVALID_SESSION;
-				const reply = [encodeIvtp(IvtpType.VALIDATED_VIDEO_SESSION, 0, Uint8Array.of(result, 1))];
-				if (valid && answersPower) reply.push(encodeIvtp(IvtpType.POWER_STATUS, reported));
+				// Session index: 0 when this viewer holds control, 1 when another one does.
+				const index = this.#master ? 0 : 1;
+				const reply = [
+					encodeIvtp(IvtpType.VALIDATED_VIDEO_SESSION, 0, Uint8Array.of(result, index)),
+				];
+				const power = this.#powerStatus();
+				if (valid && power) reply.push(power);
 				this.#send(reply);
 				return;
 			}
-			case IvtpType.POWER_STATUS:
-				if (this.#validated && answersPower) {
-					this.#send([encodeIvtp(IvtpType.POWER_STATUS, reported)]);
-				}
+			case IvtpType.POWER_STATUS: {
+				const power = this.#validated ? this.#powerStatus() : null;
+				if (power) this.#send([power]);
+				return;
+			}
+			case IvtpType.POWER_CONTROL: {
+				if (!this.#validated) return;
+				this.powerRequests.push(status);
+				const known = status <= PowerControl.SOFT_OFF;
+				const accepted = known && this.#options.misbehave !== "refuse-power";
+				if (accepted) this.#machine.power(status);
+				this.#send([encodeIvtp(IvtpType.POWER_CONTROL_RESPONSE, accepted ? 0 : 1)]);
+				return;
+			}
+			case IvtpType.KEYBOARD_LEDS:
+				if (this.#validated) this.#sendLeds();
+				return;
+			case IvtpType.SET_NEXT_MASTER:
+				if (!this.#validated || this.#master) return;
+				this.#send([encodeIvtp(IvtpType.SET_NEXT_MASTER, KvmPrivilege.WAIT_SLAVE)]);
+				this.#master = this.#options.otherViewer === "grants";
+				this.#send([
+					encodeIvtp(
+						IvtpType.KVM_SHARING,
+						KvmPrivilege.RESPONSE_TO_SLAVE |
+							((this.#master ? KvmRequest.ALLOWED : KvmRequest.DENIED) << 8),
+					),
+				]);
+				return;
+			case IvtpType.HID_PACKET:
+				this.#onInput(status, payload);
 				return;
 			case IvtpType.GET_FULL_SCREEN:
 				if (!this.#validated) return;
@@ -307,11 +449,43 @@ class MockConnection implements MockKvmConnection {
 					this.#send([encodeIvtp(IvtpType.STOP_SESSION_IMMEDIATE, 10)]);
 					return;
 				}
-				if (power === PowerStatus.OFF || this.#options.misbehave === "blank-screen") {
+				if (!this.#machine.powered || this.#options.misbehave === "blank-screen") {
 					this.#send([encodeIvtp(IvtpType.PAINT_BLANK_SCREEN)]);
 					return;
 				}
 				this.#sendFrames();
+		}
+	}
+
+	/** The answer to POWER_STATUS, or null when misbehaving by not answering. */
+	#powerStatus(): Uint8Array | null {
+		if (this.#options.misbehave === "no-power-status") return null;
+		const on = this.#machine.powerStatus() && this.#options.misbehave !== "reports-power-off";
+		return encodeIvtp(IvtpType.POWER_STATUS, on ? PowerStatus.ON : PowerStatus.OFF);
+	}
+
+	#sendLeds(): void {
+		this.#send([encodeIvtp(IvtpType.KEYBOARD_LEDS, 0, Uint8Array.of(this.#machine.leds))]);
+	}
+
+	/** Checks a HID packet as the BMC's USB emulation would; drops what it would drop. */
+	#onInput(status: number, payload: Uint8Array): void {
+		let packet: HidPacket;
+		try {
+			packet = decodeHidPayload(status, payload);
+		} catch (error) {
+			this.dropped.push((error as Error).message);
+			return;
+		}
+		if (!this.#validated || !this.#master) {
+			this.dropped.push(`${packet.device} report from a viewer without control`);
+			return;
+		}
+		this.input.push(packet);
+		if (packet.device === "mouse") {
+			this.#machine.host?.mouse?.(packet.report);
+		} else if (this.#machine.keyboard(packet.report)) {
+			this.#sendLeds();
 		}
 	}
 
