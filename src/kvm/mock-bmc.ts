@@ -261,39 +261,42 @@ location.href = "/viewer.html";
 /** What the connections share: the host's power and keyboard LEDs. */
 class MockMachine {
 	readonly host: MockHost | undefined;
+	readonly #options: MockBmcOptions;
 	leds: number;
-	#powered: boolean;
-	#lag: number;
+	/** Set by a power request; until then the `power` option (which tests may change) rules. */
+	#set: boolean | null = null;
+	/** What POWER_STATUS keeps showing while `powerLag` answers remain. */
+	#shown = false;
 	#lagLeft = 0;
-	#shown: boolean;
 	#keys = new Set<number>();
 
 	constructor(options: MockBmcOptions) {
 		this.host = options.host;
+		this.#options = options;
 		this.leds = options.leds ?? 0;
-		this.#powered = options.power !== "off";
-		this.#shown = this.#powered;
-		this.#lag = options.powerLag ?? 0;
+	}
+
+	get powered(): boolean {
+		if (this.host?.powered) return this.host.powered();
+		return this.#set ?? this.#options.power !== "off";
 	}
 
 	/** Whether the host is powered, as a POWER_STATUS answer shows it now. */
 	powerStatus(): boolean {
-		if (this.host?.powered) return this.host.powered();
-		if (this.#lagLeft > 0) this.#lagLeft--;
-		else this.#shown = this.#powered;
-		return this.#shown;
-	}
-
-	get powered(): boolean {
-		return this.host?.powered ? this.host.powered() : this.#powered;
+		if (this.#lagLeft > 0) {
+			this.#lagLeft--;
+			return this.#shown;
+		}
+		return this.powered;
 	}
 
 	power(action: number): void {
 		this.host?.powerControl?.(action);
 		if (this.host?.powered) return;
-		if (action === PowerControl.OFF || action === PowerControl.SOFT_OFF) this.#powered = false;
-		else if (action !== PowerControl.NMI) this.#powered = true;
-		this.#lagLeft = this.#lag;
+		this.#shown = this.powered;
+		this.#lagLeft = this.#options.powerLag ?? 0;
+		if (action === PowerControl.OFF || action === PowerControl.SOFT_OFF) this.#set = false;
+		else if (action !== PowerControl.NMI) this.#set = true;
 	}
 
 	/** A keyboard report reached the host; returns true when a lock key toggled an LED. */
