@@ -60,6 +60,7 @@ function rig() {
 			else if (ch === "0") chord(0, 0x27);
 			else if (ch === " ") key("space");
 			else if (ch === "-") key("minus");
+			else if (ch === ".") chord(0, 0x37);
 			else if (ch === "/") key("slash");
 			else if (ch === "|") chord(LSHIFT, USAGE.bar);
 			else if (ch === '"') chord(LSHIFT, 0x34);
@@ -289,6 +290,42 @@ describe("DemoMachine", () => {
 		expect(r.text()).toMatch(/-bash: vim: command not found\nroot@demo:~# $/);
 		r.type("clear\n");
 		expect(r.text()).toBe("root@demo:~# ");
+	});
+
+	it("can be repaired: a new initramfs and update-grub make the default entry boot", () => {
+		const r = rig();
+		r.toMenu();
+		r.toLogin();
+		r.type("root\n");
+		r.type("update-initramfs -u -k all\n");
+		expect(r.text()).toMatch(
+			/-u -k all\nupdate-initramfs: Generating \/boot\/initrd\.img-6\.1\.0-17-amd64\nroot@demo:~# $/,
+		);
+		r.type("update-initramfs -u -k 6.1.0-18-amd64\n");
+		expect(r.text()).toContain("/boot/initrd.img-6.1.0-18-amd64 does not exist. Cannot update.");
+		r.type("update-initramfs -c -k 6.1.0-18-amd64\n");
+		expect(r.text()).toContain("update-initramfs: Generating /boot/initrd.img-6.1.0-18-amd64");
+		r.type("ls /boot\n");
+		expect(r.text()).toContain("initrd.img-6.1.0-18-amd64");
+		// grub.cfg still boots 6.1.0-18 without it until update-grub runs.
+		r.type("reboot\n");
+		r.advance(SHUTDOWN_MS + FIRMWARE_MS + MENU_TIMEOUT_MS + BOOT_MS);
+		expect(r.machine.stage).toBe("panic");
+		r.toMenu();
+		r.toLogin();
+		r.type("root\nupdate-grub\n");
+		expect(r.text()).toContain(
+			"Found linux image: /boot/vmlinuz-6.1.0-18-amd64\nFound initrd image: /boot/initrd.img-6.1.0-18-amd64\n",
+		);
+		r.type("reboot\n");
+		r.advance(SHUTDOWN_MS + FIRMWARE_MS + MENU_TIMEOUT_MS);
+		expect(r.text()).toBe("Loading Linux 6.1.0-18-amd64 ...\nLoading initial ramdisk ...");
+		r.advance(BOOT_MS);
+		expect(r.machine.stage).toBe("login");
+		r.type("root\nuname -r\n");
+		expect(r.text()).toMatch(/uname -r\n6\.1\.0-18-amd64\nroot@demo:~# $/);
+		// A new machine starts broken again.
+		expect(rig().machine.stage).toBe("panic");
 	});
 
 	it("edits the line: Backspace, Shift, Caps Lock, Ctrl+C for a new prompt", () => {

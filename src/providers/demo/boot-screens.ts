@@ -12,25 +12,24 @@ const GREY = VGA_PALETTE[7];
 const BLACK = VGA_PALETTE[0];
 const GREEN = VGA_PALETTE[10];
 
-/** A kernel the menu can boot. */
+/** A kernel the menu can boot; it finds its root disk only with an initramfs. */
 export interface Kernel {
 	release: string;
 	/** `uname -v` */
 	version: string;
-	/** False when its initramfs is missing: it panics looking for the root disk. */
-	boots: boolean;
 }
 
-export const BROKEN_KERNEL: Kernel = {
+/** The default kernel, installed without its initramfs: the panic's cause. */
+export const NEWER_KERNEL: Kernel = {
 	release: "6.1.0-18-amd64",
 	version: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)",
-	boots: false,
 };
 export const OLDER_KERNEL: Kernel = {
 	release: "6.1.0-17-amd64",
 	version: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.69-1 (2023-12-30)",
-	boots: true,
 };
+/** Newest first, as GRUB lists them. */
+export const KERNELS: readonly Kernel[] = [NEWER_KERNEL, OLDER_KERNEL];
 
 export interface MenuEntry {
 	title: string;
@@ -40,16 +39,14 @@ export interface MenuEntry {
 
 /** Debian's top level: the newest kernel, then the submenu with every kernel. */
 export const MAIN_MENU: readonly MenuEntry[] = [
-	{ title: "Debian GNU/Linux", kernel: BROKEN_KERNEL },
+	{ title: "Debian GNU/Linux", kernel: NEWER_KERNEL },
 	{ title: "Advanced options for Debian GNU/Linux" },
 ];
 
-export const ADVANCED_MENU: readonly MenuEntry[] = [BROKEN_KERNEL, OLDER_KERNEL].flatMap(
-	(kernel) => [
-		{ title: `Debian GNU/Linux, with Linux ${kernel.release}`, kernel },
-		{ title: `Debian GNU/Linux, with Linux ${kernel.release} (recovery mode)`, kernel },
-	],
-);
+export const ADVANCED_MENU: readonly MenuEntry[] = KERNELS.flatMap((kernel) => [
+	{ title: `Debian GNU/Linux, with Linux ${kernel.release}`, kernel },
+	{ title: `Debian GNU/Linux, with Linux ${kernel.release} (recovery mode)`, kernel },
+]);
 
 /** Index of the advanced-options entry in the main menu, where Esc returns to. */
 export const ADVANCED_ENTRY = 1;
@@ -120,10 +117,10 @@ export const FIRMWARE_LINES: readonly ConsoleLine[] = [
 	"Booting from (UEFI) Samsung SSD 870 EVO 1TB ...",
 ];
 
-/** GRUB loading the kernel; no initramfs line for the kernel that lost its initramfs. */
-export function grubLoadingLines(kernel: Kernel): ConsoleLine[] {
+/** GRUB loading the kernel, and its initramfs where grub.cfg names one. */
+export function grubLoadingLines(kernel: Kernel, initrd: boolean): ConsoleLine[] {
 	const lines: ConsoleLine[] = [`Loading Linux ${kernel.release} ...`];
-	if (kernel.boots) lines.push("Loading initial ramdisk ...");
+	if (initrd) lines.push("Loading initial ramdisk ...");
 	return lines;
 }
 

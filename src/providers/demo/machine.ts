@@ -3,7 +3,9 @@
  * that an agent can rescue a server with no account. It starts in a kernel
  * panic; Ctrl+Alt+Delete (or a power action) reboots it through the
  * firmware to a GRUB menu whose default entry panics again, while an older
- * kernel under "Advanced options" boots to a login prompt and a tiny shell.
+ * kernel under "Advanced options" boots to a login prompt and a tiny shell,
+ * where the panic's cause (the newer kernel has no initramfs) can be seen and
+ * repaired: update-initramfs -c -k 6.1.0-18-amd64, update-grub, reboot.
  *
  * Pure state: it takes the keyboard reports and power requests the BMC
  * decodes, reads time from an injected clock (timers are evaluated lazily on
@@ -29,7 +31,7 @@ import {
 	shutdownLines,
 } from "./boot-screens.ts";
 import { type ConsoleLine, KERNEL_PANIC_LINES } from "./console-screen.ts";
-import { HOSTNAME, PROMPT, runShellLine } from "./shell.ts";
+import { type DemoDisk, HOSTNAME, newDisk, PROMPT, runShellLine } from "./shell.ts";
 
 /** Power requests, numbered as IVTP's power control (0x23) numbers them. */
 export const PowerRequest = { OFF: 0, ON: 1, CYCLE: 2, RESET: 3, NMI: 4, SOFT_OFF: 5 } as const;
@@ -75,7 +77,7 @@ type State =
 	| { stage: "off" }
 	| { stage: "firmware"; since: number }
 	| { stage: "menu"; submenu: boolean; selected: number; deadline: number | null }
-	| { stage: "booting"; kernel: Kernel; since: number }
+	| { stage: "booting"; kernel: Kernel; initrd: boolean; since: number }
 	| { stage: "panic"; lines: readonly ConsoleLine[] }
 	| { stage: "tty"; tty: Tty }
 	| {
@@ -141,6 +143,8 @@ export class DemoMachine {
 	/** Keys down in the last report: a key is pressed when it appears. */
 	#held: number[] = [];
 	#capsLock = false;
+	/** What the shell can repair; it survives reboots, as a disk does. */
+	readonly #disk: DemoDisk = newDisk();
 
 	constructor(options: DemoMachineOptions = {}) {
 		this.#now = options.now ?? Date.now;
@@ -235,8 +239,8 @@ export class DemoMachine {
 				const elapsed = now - state.since;
 				const lines =
 					elapsed < KERNEL_MS
-						? grubLoadingLines(state.kernel)
-						: elapsed < ROOT_MS || !state.kernel.boots
+						? grubLoadingLines(state.kernel, state.initrd)
+						: elapsed < ROOT_MS || !state.initrd
 							? kernelStartLines(state.kernel)
 							: [...kernelStartLines(state.kernel), ...SYSTEMD_START_LINES];
 				return { lines, cursor: elapsed >= KERNEL_MS };
@@ -266,7 +270,7 @@ export class DemoMachine {
 			} else if (state.stage === "menu" && state.deadline !== null && now >= state.deadline) {
 				this.#boot(MAIN_MENU[0], state.deadline);
 			} else if (state.stage === "booting" && now >= state.since + BOOT_MS) {
-				this.#state = state.kernel.boots
+				this.#state = state.initrd
 					? { stage: "tty", tty: newTty(state.kernel, state.since) }
 					: { stage: "panic", lines: KERNEL_PANIC_LINES };
 			} else if (state.stage === "shutdown" && now >= state.since + SHUTDOWN_MS) {
@@ -281,7 +285,10 @@ export class DemoMachine {
 	}
 
 	#boot(entry: MenuEntry, at: number): void {
-		if (entry.kernel) this.#state = { stage: "booting", kernel: entry.kernel, since: at };
+		const kernel = entry.kernel;
+		if (kernel === undefined) return;
+		const initrd = this.#disk.grubInitrd.has(kernel.release);
+		this.#state = { stage: "booting", kernel, initrd, since: at };
 	}
 
 	#shutDown(tty: Tty, then: "off" | "firmware"): void {
@@ -416,6 +423,7 @@ export class DemoMachine {
 				const result = runShellLine(line, {
 					kernel: tty.kernel,
 					dmesg: dmesgOf(tty.kernel),
+					disk: this.#disk,
 				});
 				tty.output.push(...result.output);
 				switch (result.effect) {

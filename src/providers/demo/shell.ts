@@ -2,7 +2,7 @@
  * The demo machine's tiny root shell: a handful of commands that answer as
  * bash on Debian 12 does, and a plain "command not found" for the rest.
  */
-import { COLUMNS, type Kernel } from "./boot-screens.ts";
+import { COLUMNS, KERNELS, type Kernel, OLDER_KERNEL } from "./boot-screens.ts";
 
 export const HOSTNAME = "demo";
 export const PROMPT = `root@${HOSTNAME}:~# `;
@@ -15,10 +15,28 @@ export interface ShellResult {
 	effect?: ShellEffect;
 }
 
+/**
+ * The part of the disk the shell can repair: which kernels have an initramfs
+ * in /boot, and which of those grub.cfg loads (as of the last update-grub).
+ */
+export interface DemoDisk {
+	initramfs: Set<string>;
+	grubInitrd: Set<string>;
+}
+
+/** As the panic left it: the newer kernel was installed without its initramfs. */
+export function newDisk(): DemoDisk {
+	return {
+		initramfs: new Set([OLDER_KERNEL.release]),
+		grubInitrd: new Set([OLDER_KERNEL.release]),
+	};
+}
+
 export interface ShellContext {
 	kernel: Kernel;
 	/** The kernel ring buffer, oldest first. */
 	dmesg: readonly string[];
+	disk: DemoDisk;
 }
 
 const ROOT_DIRS = [
@@ -46,31 +64,35 @@ const ROOT_DIRS = [
 	"var",
 ];
 
-/** 6.1.0-18's initramfs is missing: why its entry panics. */
-const BOOT_FILES = [
-	"System.map-6.1.0-17-amd64",
-	"System.map-6.1.0-18-amd64",
-	"config-6.1.0-17-amd64",
-	"config-6.1.0-18-amd64",
-	"efi",
-	"grub",
-	"initrd.img-6.1.0-17-amd64",
-	"vmlinuz-6.1.0-17-amd64",
-	"vmlinuz-6.1.0-18-amd64",
-];
+/** /boot, sorted as ls sorts it (C locale: capitals first). */
+function bootFiles(disk: DemoDisk): string[] {
+	const files = ["efi", "grub"];
+	for (const { release } of KERNELS) {
+		files.push(`System.map-${release}`, `config-${release}`, `vmlinuz-${release}`);
+		if (disk.initramfs.has(release)) files.push(`initrd.img-${release}`);
+	}
+	return files.sort();
+}
 
-const DIRECTORIES: Readonly<Record<string, readonly string[]>> = {
-	"/": ROOT_DIRS,
-	"/boot": BOOT_FILES,
-	"/root": [],
-	"~": [],
-	".": [],
-};
+function directory(path: string, disk: DemoDisk): readonly string[] | undefined {
+	switch (path.length > 1 ? path.replace(/\/+$/, "") : path) {
+		case "/":
+			return ROOT_DIRS;
+		case "/boot":
+			return bootFiles(disk);
+		case "/root":
+		case "~":
+		case ".":
+			return [];
+	}
+	return undefined;
+}
 
 const HELP = [
 	"ikvm-mcp demo shell (simulated). It knows:",
 	"  uname [-a|-s|-n|-r|-v|-m|-o]   dmesg [| tail [-n N]]   ls [/ | /boot | ~]",
 	"  echo TEXT   whoami   hostname   clear   help   exit   reboot   poweroff",
+	"  update-initramfs -c|-u [-k VERSION|all]   update-grub",
 	"Keys: Backspace edits the line, Ctrl+C abandons it, Ctrl+L clears the screen,",
 	"Ctrl+D logs out.",
 ];
@@ -87,7 +109,11 @@ export function runShellLine(line: string, context: ShellContext): ShellResult {
 		case "dmesg":
 			return { output: [...context.dmesg] };
 		case "ls":
-			return ls(args);
+			return ls(args, context.disk);
+		case "update-initramfs":
+			return updateInitramfs(args, context.disk);
+		case "update-grub":
+			return updateGrub(context.disk);
 		case "echo":
 			return { output: [args.join(" ")] };
 		case "whoami":
@@ -159,7 +185,7 @@ function uname(args: string[], kernel: Kernel): ShellResult {
 	};
 }
 
-function ls(args: string[]): ShellResult {
+function ls(args: string[], disk: DemoDisk): ShellResult {
 	const options = args.filter((arg) => arg.startsWith("-"));
 	if (options.length > 0) {
 		return { output: [`ls: this demo shell does not simulate ${options.join(" ")}; try: ls /`] };
@@ -167,7 +193,7 @@ function ls(args: string[]): ShellResult {
 	const paths = args.length === 0 ? ["."] : args;
 	const output: string[] = [];
 	for (const path of paths) {
-		const entries = DIRECTORIES[path.length > 1 ? path.replace(/\/+$/, "") : path];
+		const entries = directory(path, disk);
 		if (entries === undefined) {
 			output.push(`ls: cannot access '${path}': No such file or directory`);
 			continue;
@@ -175,6 +201,58 @@ function ls(args: string[]): ShellResult {
 		if (paths.length > 1) output.push(`${path}:`);
 		output.push(...columns(entries));
 	}
+	return { output };
+}
+
+/**
+ * initramfs-tools: -c creates an initramfs, -u updates existing ones (so it
+ * cannot bring back a missing one), for -k VERSION, all, or by default the
+ * newest kernel that has one.
+ */
+function updateInitramfs(args: string[], disk: DemoDisk): ShellResult {
+	const usage = {
+		output: ["Usage: update-initramfs {-c|-u} [-k VERSION|all]   (as far as this demo simulates)"],
+	};
+	const mode = args[0];
+	if ((mode !== "-c" && mode !== "-u") || (args.length !== 1 && args.length !== 3)) return usage;
+	if (args.length === 3 && args[1] !== "-k") return usage;
+	const releases = KERNELS.map((k) => k.release);
+	const wanted = args[2] ?? releases.find((r) => disk.initramfs.has(r));
+	if (wanted === undefined) return usage;
+	const targets =
+		wanted === "all" ? releases.filter((r) => mode === "-c" || disk.initramfs.has(r)) : [wanted];
+	const output: string[] = [];
+	for (const release of targets) {
+		const image = `/boot/initrd.img-${release}`;
+		if (!releases.includes(release)) {
+			output.push(`update-initramfs: ${release} has no modules in /lib/modules; is it installed?`);
+		} else if (mode === "-u" && !disk.initramfs.has(release)) {
+			output.push(`${image} does not exist. Cannot update.`);
+		} else {
+			disk.initramfs.add(release);
+			output.push(`update-initramfs: Generating ${image}`);
+		}
+	}
+	return { output };
+}
+
+/** grub-mkconfig: finds each kernel and its initramfs, and writes them into grub.cfg. */
+function updateGrub(disk: DemoDisk): ShellResult {
+	const output = ["Generating grub configuration file ..."];
+	disk.grubInitrd.clear();
+	for (const { release } of KERNELS) {
+		output.push(`Found linux image: /boot/vmlinuz-${release}`);
+		if (disk.initramfs.has(release)) {
+			output.push(`Found initrd image: /boot/initrd.img-${release}`);
+			disk.grubInitrd.add(release);
+		}
+	}
+	output.push(
+		"Warning: os-prober will not be executed to detect other bootable partitions.",
+		"Systems on them will not be added to the GRUB boot configuration.",
+		"Check GRUB_DISABLE_OS_PROBER documentation entry.",
+		"done",
+	);
 	return { output };
 }
 
