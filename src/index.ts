@@ -1,35 +1,41 @@
 /**
  * Worker entry: routing only. /mcp is the MCP endpoint (Streamable HTTP),
- * /health a liveness probe; each console is served by its ConsoleSession.
+ * taking the static bearer token or an OAuth token (src/http/oauth.ts, which
+ * also serves discovery, registration, tokens and the approval page);
+ * /health is a liveness probe; each console is served by its ConsoleSession.
  */
 import { createMcpHandler } from "agents/mcp/server";
 import { parseLimits, parseSwitches } from "./config.ts";
 import { checkAuth } from "./http/auth.ts";
+import { isOAuthPath, type McpService, serveOAuth } from "./http/oauth.ts";
 import { FULL_ACCESS } from "./mcp/caller.ts";
 import { createMcpServer } from "./mcp/server.ts";
 import { createProviders } from "./providers/index.ts";
 
 export { ConsoleSession } from "./console/session.ts";
+export { SecretAttempts } from "./http/secret-attempts.ts";
+
+const serveMcp: McpService = (request, env, ctx, caller) =>
+	createMcpHandler(() =>
+		createMcpServer({
+			providers: () => createProviders(env),
+			toolTimeoutMs: () => parseLimits(env).toolTimeoutMs,
+			console: (name) => env.CONSOLE_SESSION.getByName(name),
+			caller,
+			switches: () => parseSwitches(env),
+		}),
+	)(request, env, ctx);
 
 export default {
 	async fetch(request, env, ctx): Promise<Response> {
 		const { pathname } = new URL(request.url);
 		if (pathname === "/health") return Response.json({ ok: true, service: "ikvm-mcp" });
-		if (pathname !== "/mcp")
-			return new Response("Not found. The MCP endpoint is /mcp.\n", { status: 404 });
-
-		const denied = await checkAuth(request, env.MCP_BEARER_TOKEN);
-		if (denied) return denied;
-
-		const handler = createMcpHandler(() =>
-			createMcpServer({
-				providers: () => createProviders(env),
-				toolTimeoutMs: () => parseLimits(env).toolTimeoutMs,
-				console: (name) => env.CONSOLE_SESSION.getByName(name),
-				caller: FULL_ACCESS,
-				switches: () => parseSwitches(env),
-			}),
-		);
-		return handler(request, env, ctx);
+		if (pathname === "/mcp") {
+			const refusal = await checkAuth(request, env.MCP_BEARER_TOKEN);
+			if (!refusal) return serveMcp(request, env, ctx, FULL_ACCESS);
+			return serveOAuth(request, env, ctx, serveMcp, refusal);
+		}
+		if (isOAuthPath(pathname)) return serveOAuth(request, env, ctx, serveMcp);
+		return new Response("Not found. The MCP endpoint is /mcp.\n", { status: 404 });
 	},
 } satisfies ExportedHandler<Env>;

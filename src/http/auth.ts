@@ -29,7 +29,7 @@ export async function checkAuth(
 }
 
 /** Constant-time comparison: hash both sides so lengths leak nothing either. */
-async function sameSecret(given: string, expected: string): Promise<boolean> {
+export async function sameSecret(given: string, expected: string): Promise<boolean> {
 	const enc = new TextEncoder();
 	const [a, b] = await Promise.all([
 		crypto.subtle.digest("SHA-256", enc.encode(given)),

@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { UserFacingError } from "../errors.ts";
+import { type Caller, requireScope } from "./caller.ts";
 import {
 	type ConsoleDeps,
 	consoleOf,
@@ -11,7 +12,10 @@ import {
 } from "./console-call.ts";
 import { errorResult, type ToolResult } from "./tool-result.ts";
 
-export function registerGetScreenshot(server: McpServer, deps: ConsoleDeps): void {
+export function registerGetScreenshot(
+	server: McpServer,
+	deps: ConsoleDeps & { caller: Caller },
+): void {
 	server.registerTool(
 		"get_screenshot",
 		{
@@ -35,6 +39,7 @@ export function registerGetScreenshot(server: McpServer, deps: ConsoleDeps): voi
 		},
 		async ({ serverId, raw }, ctx): Promise<ToolResult> => {
 			try {
+				requireScope(deps.caller, "console:view", "get_screenshot");
 				const { provider, session } = await consoleOf(deps, serverId, ctx);
 				const outcome = await withDeadline(
 					deps,

@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { errorMessage, UserFacingError } from "../errors.ts";
 import type { CallContext, Provider, ServerInfo } from "../providers/types.ts";
+import { type Caller, requireScope } from "./caller.ts";
 import { errorResult, type ToolResult } from "./tool-result.ts";
 
 const ServerSchema = z.object({
@@ -21,7 +22,7 @@ const OutputSchema = z.object({
 
 export function registerListServers(
 	server: McpServer,
-	deps: { providers: () => Provider[]; toolTimeoutMs: () => number },
+	deps: { providers: () => Provider[]; toolTimeoutMs: () => number; caller: Caller },
 ): void {
 	server.registerTool(
 		"list_servers",
@@ -38,6 +39,7 @@ export function registerListServers(
 		async (_args, ctx): Promise<ToolResult> => {
 			let timer: ReturnType<typeof setTimeout> | undefined;
 			try {
+				requireScope(deps.caller, "console:view", "list_servers");
 				const ms = deps.toolTimeoutMs();
 				const deadline = new AbortController();
 				timer = setTimeout(() => deadline.abort(new UserFacingError(timeoutMessage(ms))), ms);

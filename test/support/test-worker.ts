@@ -9,7 +9,7 @@
 import { ConsoleSession as RealConsoleSession } from "../../src/console/session.ts";
 import type { Provider } from "../../src/providers/types.ts";
 
-export { default } from "../../src/index.ts";
+export { default, SecretAttempts } from "../../src/index.ts";
 
 export const testWorld = {
 	envOverrides: {} as Record<string, unknown>,
