@@ -1,13 +1,25 @@
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../../src/bytes.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { Ast2x00Decoder } from "../../src/kvm/ast2x00/decoder.ts";
+import { openBmcSession } from "../../src/kvm/bmc-session.ts";
+import { encodeHidPacket, keyboardReport } from "../../src/kvm/hid.ts";
+import {
+	encodeIvtp,
+	encodeValidatePayload,
+	IvtpFramer,
+	type IvtpPacket,
+	IvtpType,
+	PowerControl,
+	PowerStatus,
+} from "../../src/kvm/ivtp.ts";
 import type { MockFrame } from "../../src/kvm/mock-bmc.ts";
 import {
 	KERNEL_PANIC_LINES,
 	renderConsoleScreen,
 } from "../../src/providers/demo/console-screen.ts";
 import { DemoMachine, FIRMWARE_MS } from "../../src/providers/demo/machine.ts";
-import { DEMO_SERVER, DemoProvider } from "../../src/providers/demo/provider.ts";
+import { createDemoBmc, DEMO_SERVER, DemoProvider } from "../../src/providers/demo/provider.ts";
 import { DemoVideo } from "../../src/providers/demo/video.ts";
 
 const CTRL_ALT = 0x05;
@@ -95,5 +107,83 @@ describe("DemoProvider", () => {
 		link.suspend();
 		expect(same(await link.capture(ctx), panic)).toBe(true);
 		link.close();
+	});
+});
+
+/** A bare IVTP viewer on the demo BMC: handshake, then raw packets, to see what reaches the machine. */
+async function bareViewer(machine: DemoMachine) {
+	const bmc = createDemoBmc(machine);
+	const session = await openBmcSession({ fetch: bmc.fetch, viewerUrl: bmc.viewerUrl() });
+	const response = await bmc.fetch(`${session.origin}/kvm`, {
+		headers: { Upgrade: "websocket", Cookie: `QSESSIONID=${session.sessionId}` },
+	});
+	const ws = response.webSocket as WebSocket;
+	ws.binaryType = "arraybuffer";
+	ws.accept();
+	const framer = new IvtpFramer();
+	const packets: IvtpPacket[] = [];
+	let look = () => {};
+	ws.addEventListener("message", (e) => {
+		for (const p of framer.push(new Uint8Array(e.data as ArrayBuffer))) {
+			packets.push({ ...p, payload: p.payload.slice() });
+		}
+		look();
+	});
+	let taken = 0;
+	const next = (type: number) =>
+		new Promise<IvtpPacket>((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`no packet of type ${type}`)), 5000);
+			look = () => {
+				for (; taken < packets.length; taken++) {
+					if (packets[taken].type === type) {
+						clearTimeout(timer);
+						resolve(packets[taken++]);
+						return;
+					}
+				}
+			};
+			look();
+		});
+	const send = (...parts: Uint8Array[]) => ws.send(concatBytes(parts));
+	await next(IvtpType.CONNECTION_ALLOWED);
+	const validate = encodeValidatePayload({
+		token: session.kvmToken,
+		clientIp: session.clientIp,
+		user: "test",
+		mac: "00-00-00-00-00-00",
+	});
+	send(encodeIvtp(IvtpType.VALIDATE_VIDEO_SESSION, 1, validate));
+	await next(IvtpType.VALIDATED_VIDEO_SESSION);
+	await next(IvtpType.POWER_STATUS);
+	return { ws, send, next };
+}
+
+describe("createDemoBmc", () => {
+	it("hands the machine the keyboard reports and power requests it decodes from IVTP", async () => {
+		const machine = new DemoMachine();
+		const { ws, send, next } = await bareViewer(machine);
+		let sequence = 0;
+		const kbd = (mods: number, keys: number[]) =>
+			encodeHidPacket("keyboard", keyboardReport(mods, keys), sequence++);
+		send(kbd(CTRL_ALT, []), kbd(CTRL_ALT, [DELETE]), kbd(CTRL_ALT, []), kbd(0, []));
+		// The mock handles packets in order: its LED answer means it has seen the rest.
+		send(encodeIvtp(IvtpType.KEYBOARD_LEDS));
+		await next(IvtpType.KEYBOARD_LEDS);
+		expect(machine.stage).toBe("firmware");
+
+		send(encodeIvtp(IvtpType.POWER_CONTROL, PowerControl.OFF));
+		expect((await next(IvtpType.POWER_CONTROL_RESPONSE)).status).toBe(0);
+		expect(machine.powered()).toBe(false);
+		send(encodeIvtp(IvtpType.POWER_STATUS));
+		expect((await next(IvtpType.POWER_STATUS)).status).toBe(PowerStatus.OFF);
+		send(encodeIvtp(IvtpType.GET_FULL_SCREEN));
+		await next(IvtpType.PAINT_BLANK_SCREEN);
+
+		send(encodeIvtp(IvtpType.POWER_CONTROL, PowerControl.ON));
+		await next(IvtpType.POWER_CONTROL_RESPONSE);
+		send(encodeIvtp(IvtpType.POWER_STATUS));
+		expect((await next(IvtpType.POWER_STATUS)).status).toBe(PowerStatus.ON);
+		expect(machine.stage).toBe("firmware");
+		ws.close();
 	});
 });

@@ -1,5 +1,5 @@
 import { openAmiConsole } from "../../kvm/console-link.ts";
-import { createMockBmc } from "../../kvm/mock-bmc.ts";
+import { createMockBmc, type MockBmc } from "../../kvm/mock-bmc.ts";
 import type { CallContext, ConsoleLink, InputPolicy, Provider, ServerInfo } from "../types.ts";
 import { DemoMachine } from "./machine.ts";
 import { DemoVideo } from "./video.ts";
@@ -42,9 +42,24 @@ export class DemoProvider implements Provider {
 	}
 
 	openConsole(_serverId: string, ctx: CallContext): Promise<ConsoleLink> {
-		const machine = new DemoMachine();
-		const video = new DemoVideo(() => machine.screen());
-		const bmc = createMockBmc({ frames: video.frame, updatesPerRequest: 1 });
+		const bmc = createDemoBmc(new DemoMachine());
 		return openAmiConsole({ fetch: bmc.fetch, viewerUrl: bmc.viewerUrl() }, ctx);
 	}
+}
+
+/**
+ * The simulated BMC in front of `machine`: it shows the machine's screen and
+ * hands it the keyboard reports and power requests it decodes from IVTP.
+ */
+export function createDemoBmc(machine: DemoMachine): MockBmc {
+	const video = new DemoVideo(() => machine.screen());
+	return createMockBmc({
+		frames: video.frame,
+		updatesPerRequest: 1,
+		host: {
+			keyboard: (report) => machine.keyboard(report),
+			powerControl: (action) => machine.powerControl(action),
+			powered: () => machine.powered(),
+		},
+	});
 }
