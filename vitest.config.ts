@@ -15,6 +15,7 @@ export default defineConfig({
 			"./test/global-setup.ts",
 			"./test/vnc/real-server.setup.ts",
 			"./test/kvm/mock-bmc-global-setup.ts",
+			"./test/mcp/oauth-browser.setup.ts",
 		],
 	},
 });

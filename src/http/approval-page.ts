@@ -112,7 +112,8 @@ export async function securityHeaders(redirectOrigin?: string): Promise<Headers>
 		].join("; "),
 		"X-Frame-Options": "DENY",
 		"X-Content-Type-Options": "nosniff",
-		"Referrer-Policy": "no-referrer",
+		// Not no-referrer: with it, browsers post the form with `Origin: null`.
+		"Referrer-Policy": "same-origin",
 		"Cache-Control": "no-store",
 	});
 }
