@@ -1,0 +1,490 @@
+/**
+ * Reads one character cell: splits its pixels into two colours (any
+ * foreground on any background, noisy or not), turns them into a bit
+ * pattern, and finds the glyph it is, either polarity (inverse video).
+ */
+import type { Framebuffer } from "../image/framebuffer.ts";
+import { type GlyphBank, hashWords, popcount } from "./glyphs.ts";
+
+/**
+ * Below this L1 RGB distance between a cell's two colours, the cell is
+ * blank: above JPEG ringing near text (up to ~90), below the dimmest VGA
+ * pair (blue on black, 170).
+ */
+const MIN_CONTRAST = 120;
+/** Hamming distance (in pixels) under which a lossy cell is its glyph: a share of the cell. */
+const GOOD_SHARE = 0.07;
+/** Under this soft-score margin (in pixels) the runner-up is a real possibility. */
+const UNCERTAIN_MARGIN = 1.5;
+/** Candidates kept for the soft comparison. */
+const TOP = 4;
+
+export const CellKind = {
+	Blank: 0,
+	/** A glyph, confidently. */
+	Glyph: 1,
+	/** A glyph, but the second best is close. */
+	Uncertain: 2,
+	/** Ink that is no glyph we know. */
+	Unknown: 3,
+} as const;
+export type CellKind = (typeof CellKind)[keyof typeof CellKind];
+
+export interface CellReading {
+	kind: CellKind;
+	char: string;
+	second: string;
+	/** Template index of the best glyph, -1 when blank. */
+	template: number;
+	/** An underline cursor was drawn over this cell (and removed before matching). */
+	cursor: boolean;
+	/** Foreground and background, each quantised to 2 bits per channel. */
+	fg: number;
+	bg: number;
+}
+
+/**
+ * Reusable scratch for reading cells of one size. `preferred` is a bit mask
+ * over bank.fonts tried first (the screen's font); the union is the fallback.
+ */
+export class CellReader {
+	readonly bank: GlyphBank;
+	preferred: number;
+	private readonly fb: Framebuffer;
+	private readonly px: Uint32Array;
+	private readonly pattern: Uint32Array;
+	private readonly inverse: Uint32Array;
+	private readonly soft: Float32Array;
+	private readonly lastMask: number;
+	private readonly good: number;
+	private readonly limit: number;
+	/** Top candidates: template, distance, polarity (1 = inverse). */
+	private readonly topT = new Int32Array(TOP);
+	private readonly topD = new Int32Array(TOP);
+	private readonly topInv = new Uint8Array(TOP);
+	private topN = 0;
+	private exactPixels = false;
+
+	constructor(fb: Framebuffer, bank: GlyphBank, preferred: number) {
+		this.fb = fb;
+		this.bank = bank;
+		this.preferred = preferred;
+		this.px =
+			fb.rgba.byteOffset % 4 === 0
+				? new Uint32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height)
+				: new Uint32Array(fb.rgba.slice().buffer);
+		this.pattern = new Uint32Array(bank.words);
+		this.inverse = new Uint32Array(bank.words);
+		this.soft = new Float32Array(bank.width * bank.height);
+		const bits = (bank.width * bank.height) % 32;
+		this.lastMask = bits === 0 ? 0xffffffff : (1 << bits) - 1;
+		this.good = Math.max(3, Math.round(bank.width * bank.height * GOOD_SHARE));
+		this.limit = this.good * 2 + 1;
+	}
+
+	/** The frame as one 32-bit word per pixel. */
+	get pixels(): Uint32Array {
+		return this.px;
+	}
+
+	/** Reads the cell whose top-left pixel is (x0, y0). */
+	read(x0: number, y0: number, out: CellReading): void {
+		out.cursor = false;
+		out.second = "";
+		out.template = -1;
+		if (!this.binarise(x0, y0, out)) {
+			out.kind = CellKind.Blank;
+			out.char = " ";
+			return;
+		}
+		const { bank } = this;
+		const inverse = this.inverse;
+		const last = bank.words - 1;
+		for (let w = 0; w <= last; w++) inverse[w] = ~this.pattern[w];
+		inverse[last] &= this.lastMask;
+
+		// The exact glyph, preferring the screen's font, then any. Lossy cells
+		// mostly split into their glyph's exact pattern too.
+		const hit =
+			this.exact(this.pattern, this.preferred) ?? this.exact(inverse, this.preferred, true);
+		if (hit !== undefined) {
+			this.accept(hit, out);
+			return;
+		}
+		if (this.exactPixels) {
+			if (this.underlined(out) !== undefined) return;
+			const other = this.exact(this.pattern, -1) ?? this.exact(inverse, -1, true);
+			if (other !== undefined) {
+				this.accept(other, out);
+				return;
+			}
+		}
+		this.nearest(this.preferred);
+		const close = this.topN > 0 && this.topD[0] * 3 <= this.good;
+		if (!close) {
+			if (this.underlined(out) !== undefined) return;
+			const everyFont = this.preferred === (1 << this.bank.fonts.length) - 1;
+			if (!everyFont && (this.topN === 0 || this.topD[0] > this.good)) this.nearest(-1);
+		}
+		this.decide(out);
+	}
+
+	/**
+	 * Splits the cell into background and ink: exact two colours when the
+	 * frame is lossless, else the two clusters along its main colour axis,
+	 * with a soft 0..1 ink value per pixel. False when the cell is blank.
+	 */
+	private binarise(x0: number, y0: number, out: CellReading): boolean {
+		const { width: w, height: h } = this.bank;
+		const stride = this.fb.width;
+		const px = this.px;
+		const pattern = this.pattern;
+		pattern.fill(0);
+		const base = y0 * stride + x0;
+		const c0 = px[base];
+		let c1 = c0;
+		let two = true;
+		scan: for (let y = 0, i = 0; y < h; y++) {
+			const row = base + y * stride;
+			for (let x = 0; x < w; x++, i++) {
+				const v = px[row + x];
+				if (v === c0) continue;
+				if (c1 === c0) c1 = v;
+				else if (v !== c1) {
+					two = false;
+					break scan;
+				}
+				pattern[i >>> 5] |= 1 << (i & 31);
+			}
+		}
+		if (two) {
+			this.exactPixels = true;
+			if (c1 === c0 || l1(c0, c1) < MIN_CONTRAST) {
+				out.bg = out.fg = quantise(c0);
+				return false;
+			}
+			const soft = this.soft;
+			for (let i = 0; i < w * h; i++) soft[i] = (pattern[i >>> 5] >>> (i & 31)) & 1;
+			out.bg = quantise(c0);
+			out.fg = quantise(c1);
+			return true;
+		}
+		this.exactPixels = false;
+		const rgba = this.fb.rgba;
+		// The pixel farthest from the first one: the other colour.
+		const p0 = base * 4;
+		const r0 = rgba[p0];
+		const g0 = rgba[p0 + 1];
+		const b0 = rgba[p0 + 2];
+		let far = 0;
+		let farAt = p0;
+		for (let y = 0; y < h; y++) {
+			let p = (base + y * stride) * 4;
+			for (let x = 0; x < w; x++, p += 4) {
+				const d = Math.abs(rgba[p] - r0) + Math.abs(rgba[p + 1] - g0) + Math.abs(rgba[p + 2] - b0);
+				if (d > far) {
+					far = d;
+					farAt = p;
+				}
+			}
+		}
+		if (far < MIN_CONTRAST) {
+			out.bg = out.fg = quantise(c0);
+			return false;
+		}
+		// Two clusters: nearer the first pixel or nearer the far one; their means.
+		const r1 = rgba[farAt];
+		const g1 = rgba[farAt + 1];
+		const b1 = rgba[farAt + 2];
+		let n1 = 0;
+		let sr0 = 0;
+		let sg0 = 0;
+		let sb0 = 0;
+		let sr1 = 0;
+		let sg1 = 0;
+		let sb1 = 0;
+		for (let y = 0; y < h; y++) {
+			let p = (base + y * stride) * 4;
+			for (let x = 0; x < w; x++, p += 4) {
+				const r = rgba[p];
+				const g = rgba[p + 1];
+				const b = rgba[p + 2];
+				const d0 = Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0);
+				const d1 = Math.abs(r - r1) + Math.abs(g - g1) + Math.abs(b - b1);
+				if (d1 < d0) {
+					n1++;
+					sr1 += r;
+					sg1 += g;
+					sb1 += b;
+				} else {
+					sr0 += r;
+					sg0 += g;
+					sb0 += b;
+				}
+			}
+		}
+		const n0 = w * h - n1;
+		const mr0 = sr0 / n0;
+		const mg0 = sg0 / n0;
+		const mb0 = sb0 / n0;
+		const mr1 = sr1 / n1;
+		const mg1 = sg1 / n1;
+		const mb1 = sb1 / n1;
+		const ar = mr1 - mr0;
+		const ag = mg1 - mg0;
+		const ab = mb1 - mb0;
+		if (Math.abs(ar) + Math.abs(ag) + Math.abs(ab) < MIN_CONTRAST) {
+			out.bg = out.fg = quantise(c0);
+			return false;
+		}
+		// Soft ink: each pixel's position between the two means.
+		const norm = 1 / (ar * ar + ag * ag + ab * ab);
+		const soft = this.soft;
+		pattern.fill(0);
+		for (let y = 0, i = 0; y < h; y++) {
+			let p = (base + y * stride) * 4;
+			for (let x = 0; x < w; x++, p += 4, i++) {
+				let t = ((rgba[p] - mr0) * ar + (rgba[p + 1] - mg0) * ag + (rgba[p + 2] - mb0) * ab) * norm;
+				t = t < 0 ? 0 : Math.min(t, 1);
+				soft[i] = t;
+				if (t > 0.5) pattern[i >>> 5] |= 1 << (i & 31);
+			}
+		}
+		out.bg = quantiseRgb(mr0, mg0, mb0);
+		out.fg = quantiseRgb(mr1, mg1, mb1);
+		return true;
+	}
+
+	/** Template with exactly this pattern, in the fonts of `fonts` (-1: any); inverse swaps the colours. */
+	private exact(pattern: Uint32Array, fonts: number, inverse = false): number | undefined {
+		const { bank } = this;
+		const list = bank.exact.get(hashWords(pattern, 0, bank.words));
+		if (list === undefined) return undefined;
+		for (const t of list) {
+			if ((bank.fontMask[t] & fonts) === 0) continue;
+			let same = true;
+			for (let w = 0; w < bank.words && same; w++)
+				same = bank.patterns[t * bank.words + w] === pattern[w];
+			if (same) {
+				this.topN = 1;
+				this.topT[0] = t;
+				this.topD[0] = 0;
+				this.topInv[0] = inverse ? 1 : 0;
+				return t;
+			}
+		}
+		return undefined;
+	}
+
+	private accept(t: number, out: CellReading): void {
+		out.second = "";
+		out.kind = CellKind.Glyph;
+		out.char = this.bank.chars[t];
+		out.template = t;
+		if (this.topInv[0]) {
+			const fg = out.fg;
+			out.fg = out.bg;
+			out.bg = fg;
+		}
+	}
+
+	/**
+	 * The TOP nearest templates by Hamming distance, both polarities, among
+	 * the fonts of `fonts` (-1: all). Templates are sorted by ink, so the
+	 * search stops once the ink difference alone exceeds the worst kept.
+	 */
+	private nearest(fonts: number): void {
+		this.topN = 0;
+		this.search(this.pattern, 0, fonts);
+		this.search(this.inverse, 1, fonts);
+	}
+
+	private search(pattern: Uint32Array, inverse: number, fonts: number): void {
+		const { bank } = this;
+		const words = bank.words;
+		const patterns = bank.patterns;
+		let ink = 0;
+		for (let w = 0; w < words; w++) ink += popcount(pattern[w]);
+		const order = bank.byInk;
+		const n = order.length;
+		// First template with at least this much ink.
+		let lo = 0;
+		let hi = n;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (bank.inkCount[order[mid]] < ink) lo = mid + 1;
+			else hi = mid;
+		}
+		let up = lo;
+		let down = lo - 1;
+		const topD = this.topD;
+		for (;;) {
+			// Beyond twice a good distance nothing is worth ranking.
+			const bound = this.topN < TOP ? this.limit : Math.min(topD[TOP - 1], this.limit);
+			const upGap = up < n ? bank.inkCount[order[up]] - ink : 1 << 30;
+			const downGap = down >= 0 ? ink - bank.inkCount[order[down]] : 1 << 30;
+			const gap = Math.min(upGap, downGap);
+			if (gap >= bound || gap === 1 << 30) return;
+			const t = upGap <= downGap ? order[up++] : order[down--];
+			if ((bank.fontMask[t] & fonts) === 0) continue;
+			let d = 0;
+			for (let w = 0, at = t * words; w < words && d < bound; w++, at++)
+				d += popcount(patterns[at] ^ pattern[w]);
+			if (d < bound) this.keep(t, d, inverse);
+		}
+	}
+
+	/** Inserts a candidate, one entry per character. */
+	private keep(t: number, d: number, inverse: number): void {
+		const { topT, topD, topInv } = this;
+		const ch = this.bank.chars[t];
+		let at = this.topN;
+		for (let k = 0; k < this.topN; k++) {
+			if (this.bank.chars[topT[k]] === ch) {
+				if (topD[k] <= d) return;
+				// Replace the worse entry for this character.
+				for (let j = k; j < this.topN - 1; j++) {
+					topT[j] = topT[j + 1];
+					topD[j] = topD[j + 1];
+					topInv[j] = topInv[j + 1];
+				}
+				this.topN--;
+				at = this.topN;
+				break;
+			}
+		}
+		at = this.topN;
+		// Equal distances go to a space: noise in a blank cell is not a block.
+		while (at > 0 && (topD[at - 1] > d || (topD[at - 1] === d && ch === " "))) at--;
+		if (at >= TOP) return;
+		const end = Math.min(this.topN, TOP - 1);
+		for (let j = end; j > at; j--) {
+			topT[j] = topT[j - 1];
+			topD[j] = topD[j - 1];
+			topInv[j] = topInv[j - 1];
+		}
+		topT[at] = t;
+		topD[at] = d;
+		topInv[at] = inverse;
+		if (this.topN < TOP) this.topN++;
+	}
+
+	/** Ranks the candidates by soft distance and says how sure the best is. */
+	private decide(out: CellReading): void {
+		const { bank, soft } = this;
+		const size = bank.width * bank.height;
+		let best = -1;
+		let bestScore = Number.POSITIVE_INFINITY;
+		let secondScore = Number.POSITIVE_INFINITY;
+		let second = -1;
+		for (let k = 0; k < this.topN; k++) {
+			const t = this.topT[k];
+			const inv = this.topInv[k];
+			let s = 0;
+			const at = t * bank.words;
+			for (let i = 0; i < size; i++) {
+				const bit = (bank.patterns[at + (i >>> 5)] >>> (i & 31)) & 1;
+				const e = (inv ? 1 - soft[i] : soft[i]) - bit;
+				s += e * e;
+			}
+			if (s < bestScore) {
+				secondScore = bestScore;
+				second = best;
+				bestScore = s;
+				best = k;
+			} else if (s < secondScore) {
+				secondScore = s;
+				second = k;
+			}
+		}
+		if (best < 0 || this.topD[best] > this.good * 2) {
+			out.kind = CellKind.Unknown;
+			out.char = "?";
+			out.second = best < 0 ? "" : bank.chars[this.topT[best]];
+			return;
+		}
+		const t = this.topT[best];
+		this.topT[0] = t;
+		this.topInv[0] = this.topInv[best];
+		this.accept(t, out);
+		if (this.topD[best] > this.good) out.kind = CellKind.Uncertain;
+		if (second >= 0) {
+			out.second = bank.chars[this.topT[second]];
+			if (secondScore - bestScore < UNCERTAIN_MARGIN) out.kind = CellKind.Uncertain;
+		}
+	}
+
+	/**
+	 * An underline cursor over the cell: a run of full ink rows in the lower
+	 * half, two rows to a quarter of the cell high. If the rest is a glyph of the
+	 * preferred fonts, that is the character and the cursor is reported.
+	 */
+	private underlined(out: CellReading): number | undefined {
+		const { bank } = this;
+		const { width: w, height: h, words } = bank;
+		for (const [pattern, inverse] of [
+			[this.pattern, 0],
+			[this.inverse, 1],
+		] as const) {
+			let bottom = -1;
+			let top = -1;
+			for (let y = h - 1; y >= h >> 1; y--) {
+				let ink = 0;
+				for (let x = 0, i = y * w; x < w; x++, i++) ink += (pattern[i >>> 5] >>> (i & 31)) & 1;
+				const full = ink >= w - (this.exactPixels ? 1 : 2);
+				if (full) {
+					if (bottom < 0) bottom = y;
+					top = y;
+				} else if (bottom >= 0) break;
+			}
+			// Two rows at least: a one-row line is an underscore.
+			if (bottom < 0 || bottom === top || bottom - top + 1 > h >> 2) continue;
+			// Compare everything but the cursor rows, within the preferred fonts.
+			const mask = new Uint32Array(words).fill(0xffffffff);
+			mask[words - 1] = this.lastMask;
+			for (let i = top * w; i < (bottom + 1) * w; i++) mask[i >>> 5] &= ~(1 << (i & 31));
+			// Ties go to the glyph with less ink: a cursor on a space, not an underscore.
+			let best = -1;
+			let bestD = this.exactPixels ? 1 : this.good + 1;
+			let bestKey = Number.POSITIVE_INFINITY;
+			for (let t = 0; t < bank.chars.length; t++) {
+				if ((bank.fontMask[t] & this.preferred) === 0) continue;
+				let d = 0;
+				for (let k = 0; k < words && d < bestD; k++)
+					d += popcount((bank.patterns[t * words + k] ^ pattern[k]) & mask[k]);
+				const key = d * 65536 + bank.inkCount[t];
+				if (d < bestD && key < bestKey) {
+					bestKey = key;
+					best = t;
+				}
+			}
+			if (best >= 0) bestD = Math.floor(bestKey / 65536);
+			if (best < 0) continue;
+			this.topN = 1;
+			this.topT[0] = best;
+			this.topD[0] = bestD;
+			this.topInv[0] = inverse;
+			this.accept(best, out);
+			out.cursor = true;
+			return best;
+		}
+		return undefined;
+	}
+}
+
+function l1(a: number, b: number): number {
+	return (
+		Math.abs((a & 255) - (b & 255)) +
+		Math.abs(((a >>> 8) & 255) - ((b >>> 8) & 255)) +
+		Math.abs(((a >>> 16) & 255) - ((b >>> 16) & 255))
+	);
+}
+
+/** A little-endian RGBA pixel to 6 bits: 0..3 per channel (VGA's levels are 0, 85, 170, 255). */
+function quantise(pixel: number): number {
+	return quantiseRgb(pixel & 255, (pixel >>> 8) & 255, (pixel >>> 16) & 255);
+}
+
+function quantiseRgb(r: number, g: number, b: number): number {
+	return (((r + 42) / 85) << 4) | (((g + 42) / 85) << 2) | ((b + 42) / 85);
+}

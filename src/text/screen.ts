@@ -1,0 +1,373 @@
+/**
+ * Reads a console screen: finds its cell grid and font, reads every cell,
+ * and decides whether it is a text screen at all.
+ */
+import type { Framebuffer } from "../image/framebuffer.ts";
+import { CellKind, CellReader, type CellReading } from "./cell.ts";
+import { CELL_SIZES, type GlyphBank, glyphBank } from "./glyphs.ts";
+
+export interface UncertainCell {
+	row: number;
+	col: number;
+	best: string;
+	second: string;
+}
+
+export interface ScreenText {
+	/** False for a graphical screen: then lines is empty and cursor, font null. */
+	isText: boolean;
+	columns: number;
+	rows: number;
+	/** One per row, top to bottom, trailing spaces removed. */
+	lines: string[];
+	cursor: { row: number; col: number } | null;
+	/** Id of the font the screen is drawn in (see src/text/fonts/README.md). */
+	font: string | null;
+	/** Cells read with doubt, or ink matching no glyph (read as "?"). */
+	uncertain: UncertainCell[];
+	/**
+	 * Changes when the text, its colours or the cursor position change (text
+	 * screens) or any pixel (graphical screens); not when the cursor blinks.
+	 */
+	screenHash: string;
+}
+
+/** Where the cells are and which font is drawn in them. */
+export interface Grid {
+	cellWidth: number;
+	cellHeight: number;
+	x0: number;
+	y0: number;
+	columns: number;
+	rows: number;
+	/** Bit mask over the bank's fonts. */
+	fonts: number;
+}
+
+/**
+ * What one console remembers between reads (keep one per console): the grid
+ * found per resolution, the last frame's cells by pixel hash (only changed
+ * cells are read again), and the last cursor position seen.
+ */
+export interface TextCache {
+	grids: Map<string, Grid>;
+	memo?: CellMemo;
+	lastCursor?: { row: number; col: number };
+	/** The memo key of a screen where no grid read as text. */
+	noGrid?: string;
+}
+
+interface CellMemo {
+	key: string;
+	hashes: Uint32Array;
+	kinds: Uint8Array;
+	chars: string[];
+	seconds: string[];
+	attrs: Uint16Array;
+	cursor: Uint8Array;
+}
+
+export function newTextCache(): TextCache {
+	return { grids: new Map() };
+}
+
+/** Shares of inked cells that must be glyphs, and sure glyphs, for a screen to count as text. */
+const TEXT_SHARE = 0.9;
+const SURE_SHARE = 0.75;
+/** Inked cells all read surely after which a candidate grid is taken without trying others. */
+const SURE_CELLS = 100;
+
+/**
+ * Text is mostly glyphs, mostly sure ones, and has a letter or digit: a
+ * lone line across a picture reads as "¯¯¯" but is no text.
+ */
+function looksLikeText(inked: number, glyphs: number, sure: number, words: number): boolean {
+	return words > 0 && glyphs >= inked * TEXT_SHARE && sure >= inked * SURE_SHARE;
+}
+
+const WORDLIKE = /[\p{L}\p{N}]/u;
+/** Inked cells scored per candidate grid when detecting. */
+const SAMPLE_CELLS = 400;
+/** Unknown cells after which a candidate grid is dropped. */
+const SAMPLE_GIVE_UP = 40;
+
+/** Cell grids a console of this size may use: each cell size at the origin and centred. */
+export function gridCandidates(width: number, height: number): Grid[] {
+	const out: Grid[] = [];
+	for (const [cw, ch] of CELL_SIZES) {
+		const columns = Math.floor(width / cw);
+		const rows = Math.floor(height / ch);
+		// VGA's 9-pixel cells only exist in 720-pixel text modes.
+		if (cw === 9 && width !== 720) continue;
+		if (columns < 20 || rows < 5) continue;
+		const bank = glyphBank(cw, ch);
+		if (bank === undefined) continue;
+		const all = (1 << bank.fonts.length) - 1;
+		const origins = new Set([`0,0`, `${(width % cw) >> 1},${(height % ch) >> 1}`]);
+		for (const o of origins) {
+			const [x0, y0] = o.split(",").map(Number);
+			out.push({ cellWidth: cw, cellHeight: ch, x0, y0, columns, rows, fonts: all });
+		}
+	}
+	return out;
+}
+
+/**
+ * The screen's text, or isText false for a graphical screen. `cache`
+ * (one per console) makes later reads of the same console cheap.
+ */
+export function readScreenText(fb: Framebuffer, cache: TextCache = newTextCache()): ScreenText {
+	const key = `${fb.width}x${fb.height}`;
+	let grid = cache.grids.get(key);
+	let cells = grid && readCells(fb, grid, cache);
+	// Look for the grid again unless this is the screen that had none, little changed.
+	const settled =
+		cells !== undefined && cache.noGrid === cache.memo?.key && cells.changed * 4 < cells.count;
+	if (!cells?.text && !settled) {
+		const found = detectGrid(fb);
+		cache.noGrid = undefined;
+		if (found !== undefined && !(grid && sameGrid(found, grid))) {
+			grid = found;
+			cells = readCells(fb, grid, cache);
+		} else if (found === undefined) {
+			grid ??= gridCandidates(fb.width, fb.height)[0];
+			if (grid !== undefined) cells ??= readCells(fb, grid, cache);
+			cache.noGrid = cache.memo?.key;
+		}
+		if (grid !== undefined) cache.grids.set(key, grid);
+	}
+	if (grid === undefined || cells === undefined || !cells.text)
+		return graphical(fb, grid?.columns ?? 0, grid?.rows ?? 0);
+	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
+	const memo = cache.memo as CellMemo;
+	const lines: string[] = [];
+	const uncertain: UncertainCell[] = [];
+	let cursor: { row: number; col: number } | null = null;
+	for (let r = 0; r < grid.rows; r++) {
+		let line = "";
+		for (let c = 0; c < grid.columns; c++) {
+			const i = r * grid.columns + c;
+			line += memo.chars[i];
+			if (memo.kinds[i] === CellKind.Uncertain || memo.kinds[i] === CellKind.Unknown)
+				uncertain.push({ row: r, col: c, best: memo.chars[i], second: memo.seconds[i] });
+			if (memo.cursor[i] && cursor === null) cursor = { row: r, col: c };
+		}
+		lines.push(line.trimEnd());
+	}
+	if (cursor) cache.lastCursor = cursor;
+	const fontIndex = 31 - Math.clz32(grid.fonts & -grid.fonts);
+	const font = cells.inked > 0 ? bank.fonts[fontIndex] : null;
+	return {
+		isText: true,
+		columns: grid.columns,
+		rows: grid.rows,
+		lines,
+		cursor,
+		font,
+		uncertain,
+		screenHash: textHash(lines, memo.attrs, cursor ?? cache.lastCursor ?? null),
+	};
+}
+
+function sameGrid(a: Grid, b: Grid): boolean {
+	return (
+		a.cellWidth === b.cellWidth &&
+		a.cellHeight === b.cellHeight &&
+		a.x0 === b.x0 &&
+		a.y0 === b.y0 &&
+		a.fonts === b.fonts
+	);
+}
+
+interface CellsRead {
+	text: boolean;
+	inked: number;
+	count: number;
+	/** Cells whose pixels changed since the last read (all, for a new grid). */
+	changed: number;
+}
+
+/**
+ * Reads every cell of the grid into cache.memo, reusing the previous
+ * reading of cells whose pixels did not change.
+ */
+function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
+	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
+	const count = grid.columns * grid.rows;
+	const key = `${fb.width}x${fb.height}:${grid.cellWidth}x${grid.cellHeight}+${grid.x0}+${grid.y0}:${grid.fonts}`;
+	let memo = cache.memo;
+	const fresh = memo === undefined || memo.key !== key;
+	if (memo === undefined || fresh) {
+		memo = {
+			key,
+			hashes: new Uint32Array(count),
+			kinds: new Uint8Array(count),
+			chars: new Array<string>(count).fill(" "),
+			seconds: new Array<string>(count).fill(""),
+			attrs: new Uint16Array(count),
+			cursor: new Uint8Array(count),
+		};
+		cache.memo = memo;
+	}
+	const reader = new CellReader(fb, bank, grid.fonts);
+	const px = reader.pixels;
+	const reading: CellReading = {
+		kind: CellKind.Blank,
+		char: " ",
+		second: "",
+		template: -1,
+		cursor: false,
+		fg: 0,
+		bg: 0,
+	};
+	let inked = 0;
+	let glyphs = 0;
+	let changed = 0;
+	let sure = 0;
+	let words = 0;
+	for (let r = 0; r < grid.rows; r++) {
+		for (let c = 0; c < grid.columns; c++) {
+			const i = r * grid.columns + c;
+			const x = grid.x0 + c * grid.cellWidth;
+			const y = grid.y0 + r * grid.cellHeight;
+			const h = cellHash(px, fb.width, x, y, grid.cellWidth, grid.cellHeight);
+			if (fresh || memo.hashes[i] !== h) {
+				memo.hashes[i] = h;
+				changed++;
+				reader.read(x, y, reading);
+				memo.kinds[i] = reading.kind;
+				memo.chars[i] = reading.char;
+				memo.seconds[i] = reading.second;
+				// A space shows only its background, cursor or not.
+				const fg = reading.char === " " ? reading.bg : reading.fg;
+				memo.attrs[i] = (fg << 6) | reading.bg;
+				memo.cursor[i] = reading.cursor ? 1 : 0;
+			}
+			const kind = memo.kinds[i];
+			if (kind !== CellKind.Blank) inked++;
+			if (kind === CellKind.Glyph || kind === CellKind.Uncertain) glyphs++;
+			if (kind === CellKind.Glyph) sure++;
+			if (kind !== CellKind.Unknown && WORDLIKE.test(memo.chars[i])) words++;
+		}
+	}
+	return { text: looksLikeText(inked, glyphs, sure, words), inked, count, changed };
+}
+
+/**
+ * The grid and font that read the screen best: every candidate scores a
+ * few inked rows, and the font drawing most of their glyphs is chosen.
+ * Undefined when no grid reads as text (a picture, or a blank screen).
+ */
+function detectGrid(fb: Framebuffer): Grid | undefined {
+	let best: Grid | undefined;
+	let bestScore = -1;
+	const reading: CellReading = {
+		kind: CellKind.Blank,
+		char: " ",
+		second: "",
+		template: -1,
+		cursor: false,
+		fg: 0,
+		bg: 0,
+	};
+	for (const grid of gridCandidates(fb.width, fb.height)) {
+		const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
+		const reader = new CellReader(fb, bank, grid.fonts);
+		const votes = new Array<number>(bank.fonts.length).fill(0);
+		let inked = 0;
+		let glyphs = 0;
+		let exact = 0;
+		let words = 0;
+		// Rows in a scattered order, until enough inked cells are read.
+		for (
+			let k = 0;
+			k < grid.rows && inked < SAMPLE_CELLS && inked - glyphs <= SAMPLE_GIVE_UP;
+			k++
+		) {
+			const r = (k * 7919) % grid.rows;
+			for (let c = 0; c < grid.columns; c++) {
+				reader.read(grid.x0 + c * grid.cellWidth, grid.y0 + r * grid.cellHeight, reading);
+				if (reading.kind === CellKind.Blank) continue;
+				inked++;
+				if (reading.kind === CellKind.Unknown) {
+					// Clearly not this grid: stop scoring it.
+					if (inked - glyphs > SAMPLE_GIVE_UP) break;
+					continue;
+				}
+				glyphs++;
+				if (reading.kind === CellKind.Glyph) exact++;
+				if (WORDLIKE.test(reading.char)) words++;
+				const mask = bank.fontMask[reading.template];
+				for (let f = 0; f < votes.length; f++) if (mask & (1 << f)) votes[f]++;
+			}
+		}
+		if (!looksLikeText(inked, glyphs, exact, words)) continue;
+		const score = glyphs + exact - (inked - glyphs) * 4;
+		if (score > bestScore) {
+			bestScore = score;
+			const top = votes.indexOf(Math.max(...votes));
+			best = { ...grid, fonts: 1 << top };
+		}
+		// Candidates come likeliest first: a clean read needs no rival.
+		if (inked >= SURE_CELLS && exact >= inked * 0.98) break;
+	}
+	return best;
+}
+
+function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
+	return {
+		isText: false,
+		columns,
+		rows,
+		lines: [],
+		cursor: null,
+		font: null,
+		uncertain: [],
+		screenHash: pixelHash(fb),
+	};
+}
+
+/** FNV-1a over a cell's pixels. */
+function cellHash(px: Uint32Array, stride: number, x: number, y: number, w: number, h: number) {
+	let hash = 0x811c9dc5;
+	for (let row = y * stride + x, end = row + h * stride; row < end; row += stride) {
+		for (let p = row; p < row + w; p++) hash = Math.imul(hash ^ px[p], 0x01000193);
+	}
+	return hash >>> 0;
+}
+
+/** Two independent 32-bit FNV-1a lanes, as 16 hex digits. */
+function pixelHash(fb: Framebuffer): string {
+	const px = new Uint32Array(fb.rgba.slice().buffer);
+	let a = 0x811c9dc5;
+	let b = 0x01000193 ^ fb.width ^ (fb.height << 16);
+	for (let i = 0; i < px.length; i++) {
+		a = Math.imul(a ^ px[i], 0x01000193);
+		b = Math.imul(b ^ px[i], 0x5bd1e995) ^ (b >>> 15);
+	}
+	return `g${hex(a)}${hex(b)}`;
+}
+
+function textHash(
+	lines: readonly string[],
+	attrs: Uint16Array,
+	cursor: { row: number; col: number } | null,
+): string {
+	let a = 0x811c9dc5;
+	let b = 0x9747b28c;
+	const mix = (v: number) => {
+		a = Math.imul(a ^ v, 0x01000193);
+		b = Math.imul(b ^ v, 0x5bd1e995) ^ (b >>> 15);
+	};
+	for (const line of lines) {
+		for (let i = 0; i < line.length; i++) mix(line.charCodeAt(i));
+		mix(0x10000);
+	}
+	for (let i = 0; i < attrs.length; i++) mix(attrs[i]);
+	mix(cursor ? cursor.row * 4096 + cursor.col : -1);
+	return `t${hex(a)}${hex(b)}`;
+}
+
+function hex(v: number): string {
+	return (v >>> 0).toString(16).padStart(8, "0");
+}
