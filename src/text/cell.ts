@@ -16,6 +16,8 @@ const MIN_CONTRAST = 120;
 const GOOD_SHARE = 0.07;
 /** Under this soft-score margin (in pixels) the runner-up is a real possibility. */
 const UNCERTAIN_MARGIN = 1.5;
+/** Soft-score cost (pixels) of reading the screen's background colour as ink. */
+const PAPER_PENALTY = 0.75;
 /** Candidates kept for the soft comparison. */
 const TOP = 4;
 
@@ -50,6 +52,8 @@ export interface CellReading {
 export class CellReader {
 	readonly bank: GlyphBank;
 	preferred: number;
+	/** The screen's background colour, quantised like CellReading.bg. */
+	paper = 0;
 	private readonly fb: Framebuffer;
 	private readonly px: Uint32Array;
 	private readonly pattern: Uint32Array;
@@ -105,8 +109,12 @@ export class CellReader {
 
 		// The exact glyph, preferring the screen's font, then any. Lossy cells
 		// mostly split into their glyph's exact pattern too.
-		const hit =
-			this.exact(this.pattern, this.preferred) ?? this.exact(inverse, this.preferred, true);
+		// Complementary glyphs (the half blocks) differ only in which colour is
+		// the background: the screen's paper is.
+		const paperInk = out.fg === this.paper && out.bg !== this.paper;
+		const hit = paperInk
+			? (this.exact(inverse, this.preferred, true) ?? this.exact(this.pattern, this.preferred))
+			: (this.exact(this.pattern, this.preferred) ?? this.exact(inverse, this.preferred, true));
 		if (hit !== undefined) {
 			this.accept(hit, out);
 			return;
@@ -377,10 +385,12 @@ export class CellReader {
 		let bestScore = Number.POSITIVE_INFINITY;
 		let secondScore = Number.POSITIVE_INFINITY;
 		let second = -1;
+		// A reading with the paper as its ink is worth a little less.
+		const paperSide = out.bg === this.paper ? 0 : out.fg === this.paper ? 1 : -1;
 		for (let k = 0; k < this.topN; k++) {
 			const t = this.topT[k];
 			const inv = this.topInv[k];
-			let s = 0;
+			let s = paperSide >= 0 && inv !== paperSide ? PAPER_PENALTY : 0;
 			const at = t * bank.words;
 			for (let i = 0; i < size; i++) {
 				const bit = (bank.patterns[at + (i >>> 5)] >>> (i & 31)) & 1;
@@ -481,7 +491,7 @@ function l1(a: number, b: number): number {
 }
 
 /** A little-endian RGBA pixel to 6 bits: 0..3 per channel (VGA's levels are 0, 85, 170, 255). */
-function quantise(pixel: number): number {
+export function quantise(pixel: number): number {
 	return quantiseRgb(pixel & 255, (pixel >>> 8) & 255, (pixel >>> 16) & 255);
 }
 

@@ -10,3 +10,4 @@
  */
 export type { Grid, ScreenText, TextCache, UncertainCell } from "./screen.ts";
 export { newTextCache, readScreenText } from "./screen.ts";
+export { HOLD_MS, ScreenWatcher, type WatchStep } from "./watch.ts";

@@ -3,7 +3,7 @@
  * and decides whether it is a text screen at all.
  */
 import type { Framebuffer } from "../image/framebuffer.ts";
-import { CellKind, CellReader, type CellReading } from "./cell.ts";
+import { CellKind, CellReader, type CellReading, quantise } from "./cell.ts";
 import { CELL_SIZES, type GlyphBank, glyphBank } from "./glyphs.ts";
 
 export interface UncertainCell {
@@ -211,6 +211,7 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 	}
 	const reader = new CellReader(fb, bank, grid.fonts);
 	const px = reader.pixels;
+	reader.paper = paperOf(px, fb.width, grid);
 	const reading: CellReading = {
 		kind: CellKind.Blank,
 		char: " ",
@@ -273,6 +274,7 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 	for (const grid of gridCandidates(fb.width, fb.height)) {
 		const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 		const reader = new CellReader(fb, bank, grid.fonts);
+		reader.paper = paperOf(reader.pixels, fb.width, grid);
 		const votes = new Array<number>(bank.fonts.length).fill(0);
 		let inked = 0;
 		let glyphs = 0;
@@ -312,6 +314,19 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 		if (inked >= SURE_CELLS && exact >= inked * 0.98) break;
 	}
 	return best;
+}
+
+/** The commonest colour of the cells' top-left pixels, quantised: the screen's background. */
+function paperOf(px: Uint32Array, stride: number, grid: Grid): number {
+	const counts = new Uint32Array(64);
+	for (let r = 0; r < grid.rows; r++) {
+		for (let c = 0; c < grid.columns; c++) {
+			counts[
+				quantise(px[(grid.y0 + r * grid.cellHeight) * stride + grid.x0 + c * grid.cellWidth])
+			]++;
+		}
+	}
+	return counts.indexOf(Math.max(...counts));
 }
 
 function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
