@@ -15,15 +15,40 @@ import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { CP437 } from "../src/text/cp437.ts";
 
-/** Our id, the console-setup file, and where it comes from. */
+/**
+ * Our id, the console-setup files (each glyph from the first that has it),
+ * and where they come from. The FullGreek sets carry all of code page 437's
+ * line graphics and blocks (the Uni2 sets draw double lines as single ones);
+ * Uni2, Debian's default Latin set, fills in the rest of Latin-1.
+ */
 const FONTS = [
-	["vga", "Uni2-VGA16.psf.gz", "UNI-VGA (u_vga16), MIT/X11 licence: the IBM VGA shapes"],
-	["fixed", "Uni2-Fixed16.psf.gz", "X11 misc-fixed and others, public domain: Debian's default"],
-	["ter", "Uni2-Terminus16.psf.gz", "derived from Terminus Font, SIL OFL 1.1"],
-	["ter-bold", "Uni2-TerminusBold16.psf.gz", "derived from Terminus Font, SIL OFL 1.1"],
-	["ter-32", "Uni2-Terminus32x16.psf.gz", "derived from Terminus Font, SIL OFL 1.1"],
-	["ter-bold-32", "Uni2-TerminusBold32x16.psf.gz", "derived from Terminus Font, SIL OFL 1.1"],
-	["vga-32", "Uni2-VGA32x16.psf.gz", "UNI-VGA (u_vga16) doubled, MIT/X11 licence"],
+	[
+		"vga",
+		["FullGreek-VGA16", "Uni2-VGA16"],
+		"UNI-VGA (u_vga16), MIT/X11 licence: the IBM VGA shapes",
+	],
+	[
+		"fixed",
+		["FullGreek-Fixed16", "Uni2-Fixed16"],
+		"X11 misc-fixed and others, public domain: Debian's default",
+	],
+	["ter", ["FullGreek-Terminus16", "Uni2-Terminus16"], "derived from Terminus Font, SIL OFL 1.1"],
+	[
+		"ter-bold",
+		["FullGreek-TerminusBold16", "Uni2-TerminusBold16"],
+		"derived from Terminus Font, SIL OFL 1.1",
+	],
+	[
+		"ter-32",
+		["FullGreek-Terminus32x16", "Uni2-Terminus32x16"],
+		"derived from Terminus Font, SIL OFL 1.1",
+	],
+	[
+		"ter-bold-32",
+		["FullGreek-TerminusBold32x16", "Uni2-TerminusBold32x16"],
+		"derived from Terminus Font, SIL OFL 1.1",
+	],
+	["vga-32", ["FullGreek-VGA32x16", "Uni2-VGA32x16"], "UNI-VGA (u_vga16) doubled, MIT/X11 licence"],
 ] as const;
 
 interface Psf {
@@ -120,25 +145,30 @@ const WANTED = [
 
 const dir = process.argv[2] ?? "/usr/share/consolefonts";
 const entries: string[] = [];
-for (const [id, file, source] of FONTS) {
-	const psf = readPsf(join(dir, file));
+for (const [id, files, source] of FONTS) {
+	const psfs = files.map((f) => readPsf(join(dir, `${f}.psf.gz`)));
+	const { width, height } = psfs[0];
+	if (psfs.some((p) => p.width !== width || p.height !== height))
+		throw new Error(`${files.join(", ")} differ in size`);
 	let chars = "";
 	const bits: number[] = [];
 	for (const ch of WANTED) {
-		const glyph = psf.glyphOf.get(ch.codePointAt(0) ?? 0);
-		if (glyph === undefined) continue;
+		const code = ch.codePointAt(0) ?? 0;
+		const psf = psfs.find((p) => p.glyphOf.has(code));
+		if (psf === undefined) continue;
 		chars += ch;
-		bits.push(...psf.glyphs[glyph]);
+		bits.push(...psf.glyphs[psf.glyphOf.get(code) as number]);
 	}
+	const file = files.map((f) => `${f}.psf.gz`).join(" + ");
 	entries.push(`	{
 		id: ${JSON.stringify(id)},
 		source: ${JSON.stringify(`${file}: ${source}`)},
-		width: ${psf.width},
-		height: ${psf.height},
+		width: ${width},
+		height: ${height},
 		chars: ${JSON.stringify(chars)},
 		rows: ${JSON.stringify(Buffer.from(bits).toString("base64"))},
 	},`);
-	console.log(`${id}: ${psf.width}x${psf.height}, ${[...chars].length} glyphs from ${file}`);
+	console.log(`${id}: ${width}x${height}, ${[...chars].length} glyphs from ${file}`);
 }
 
 const out = resolve(import.meta.dirname, "../src/text/fonts/tables.ts");

@@ -17,7 +17,7 @@ const GOOD_SHARE = 0.07;
 /** Under this soft-score margin (in pixels) the runner-up is a real possibility. */
 const UNCERTAIN_MARGIN = 1.5;
 /** Soft-score cost (pixels) of reading the screen's background colour as ink. */
-const PAPER_PENALTY = 0.75;
+const PAPER_PENALTY = 0.25;
 /** Candidates kept for the soft comparison. */
 const TOP = 4;
 
@@ -52,8 +52,11 @@ export interface CellReading {
 export class CellReader {
 	readonly bank: GlyphBank;
 	preferred: number;
-	/** The screen's background colour, quantised like CellReading.bg. */
+	/** The row's background colour: a pixel in the frame's byte order. */
 	paper = 0;
+	/** The cell's two colours (0: its first pixel's), as 0xBBGGRR-ordered pixels. */
+	private colour0 = 0;
+	private colour1 = 0;
 	private readonly fb: Framebuffer;
 	private readonly px: Uint32Array;
 	private readonly pattern: Uint32Array;
@@ -91,6 +94,11 @@ export class CellReader {
 		return this.px;
 	}
 
+	/** 1 when the cell's second colour is nearer the paper (so its first is the ink), else 0. */
+	private paperSide(): number {
+		return l1(this.colour1, this.paper) < l1(this.colour0, this.paper) ? 1 : 0;
+	}
+
 	/** Reads the cell whose top-left pixel is (x0, y0). */
 	read(x0: number, y0: number, out: CellReading): void {
 		out.cursor = false;
@@ -110,18 +118,19 @@ export class CellReader {
 		// The exact glyph, preferring the screen's font, then any. Lossy cells
 		// mostly split into their glyph's exact pattern too.
 		// Complementary glyphs (the half blocks) differ only in which colour is
-		// the background: the screen's paper is.
-		const paperInk = out.fg === this.paper && out.bg !== this.paper;
+		// the background: the screen's paper is. So the exact lookup takes the
+		// paper as background; the other way round goes through the ranking.
+		const paperInk = this.paperSide() === 1;
 		const hit = paperInk
-			? (this.exact(inverse, this.preferred, true) ?? this.exact(this.pattern, this.preferred))
-			: (this.exact(this.pattern, this.preferred) ?? this.exact(inverse, this.preferred, true));
+			? this.exact(inverse, this.preferred, true)
+			: this.exact(this.pattern, this.preferred);
 		if (hit !== undefined) {
 			this.accept(hit, out);
 			return;
 		}
 		if (this.exactPixels) {
 			if (this.underlined(out) !== undefined) return;
-			const other = this.exact(this.pattern, -1) ?? this.exact(inverse, -1, true);
+			const other = paperInk ? this.exact(inverse, -1, true) : this.exact(this.pattern, -1);
 			if (other !== undefined) {
 				this.accept(other, out);
 				return;
@@ -175,6 +184,8 @@ export class CellReader {
 			for (let i = 0; i < w * h; i++) soft[i] = (pattern[i >>> 5] >>> (i & 31)) & 1;
 			out.bg = quantise(c0);
 			out.fg = quantise(c1);
+			this.colour0 = c0;
+			this.colour1 = c1;
 			return true;
 		}
 		this.exactPixels = false;
@@ -260,6 +271,8 @@ export class CellReader {
 		}
 		out.bg = quantiseRgb(mr0, mg0, mb0);
 		out.fg = quantiseRgb(mr1, mg1, mb1);
+		this.colour0 = pixelOf(mr0, mg0, mb0);
+		this.colour1 = pixelOf(mr1, mg1, mb1);
 		return true;
 	}
 
@@ -386,11 +399,11 @@ export class CellReader {
 		let secondScore = Number.POSITIVE_INFINITY;
 		let second = -1;
 		// A reading with the paper as its ink is worth a little less.
-		const paperSide = out.bg === this.paper ? 0 : out.fg === this.paper ? 1 : -1;
+		const paperSide = this.paperSide();
 		for (let k = 0; k < this.topN; k++) {
 			const t = this.topT[k];
 			const inv = this.topInv[k];
-			let s = paperSide >= 0 && inv !== paperSide ? PAPER_PENALTY : 0;
+			let s = inv !== paperSide ? PAPER_PENALTY : 0;
 			const at = t * bank.words;
 			for (let i = 0; i < size; i++) {
 				const bit = (bank.patterns[at + (i >>> 5)] >>> (i & 31)) & 1;
@@ -491,6 +504,11 @@ function l1(a: number, b: number): number {
 }
 
 /** A little-endian RGBA pixel to 6 bits: 0..3 per channel (VGA's levels are 0, 85, 170, 255). */
+/** An RGB mean as a little-endian RGBA pixel, like the frame's. */
+function pixelOf(r: number, g: number, b: number): number {
+	return (Math.round(r) | (Math.round(g) << 8) | (Math.round(b) << 16)) >>> 0;
+}
+
 export function quantise(pixel: number): number {
 	return quantiseRgb(pixel & 255, (pixel >>> 8) & 255, (pixel >>> 16) & 255);
 }

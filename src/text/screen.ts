@@ -211,7 +211,6 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 	}
 	const reader = new CellReader(fb, bank, grid.fonts);
 	const px = reader.pixels;
-	reader.paper = paperOf(px, fb.width, grid);
 	const reading: CellReading = {
 		kind: CellKind.Blank,
 		char: " ",
@@ -227,6 +226,7 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 	let sure = 0;
 	let words = 0;
 	for (let r = 0; r < grid.rows; r++) {
+		reader.paper = paperOf(px, fb.width, grid, r);
 		for (let c = 0; c < grid.columns; c++) {
 			const i = r * grid.columns + c;
 			const x = grid.x0 + c * grid.cellWidth;
@@ -274,7 +274,6 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 	for (const grid of gridCandidates(fb.width, fb.height)) {
 		const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 		const reader = new CellReader(fb, bank, grid.fonts);
-		reader.paper = paperOf(reader.pixels, fb.width, grid);
 		const votes = new Array<number>(bank.fonts.length).fill(0);
 		let inked = 0;
 		let glyphs = 0;
@@ -287,6 +286,7 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 			k++
 		) {
 			const r = (k * 7919) % grid.rows;
+			reader.paper = paperOf(reader.pixels, fb.width, grid, r);
 			for (let c = 0; c < grid.columns; c++) {
 				reader.read(grid.x0 + c * grid.cellWidth, grid.y0 + r * grid.cellHeight, reading);
 				if (reading.kind === CellKind.Blank) continue;
@@ -316,17 +316,21 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 	return best;
 }
 
-/** The commonest colour of the cells' top-left pixels, quantised: the screen's background. */
-function paperOf(px: Uint32Array, stride: number, grid: Grid): number {
-	const counts = new Uint32Array(64);
-	for (let r = 0; r < grid.rows; r++) {
-		for (let c = 0; c < grid.columns; c++) {
-			counts[
-				quantise(px[(grid.y0 + r * grid.cellHeight) * stride + grid.x0 + c * grid.cellWidth])
-			]++;
-		}
+/**
+ * The commonest colour (quantised) of a row's cells' top-left pixels, as
+ * one such pixel: the row's background (a blue setup screen, a menu line).
+ */
+function paperOf(px: Uint32Array, stride: number, grid: Grid, row: number): number {
+	const counts = new Uint16Array(64);
+	const at = (grid.y0 + row * grid.cellHeight) * stride + grid.x0;
+	for (let c = 0; c < grid.columns; c++) counts[quantise(px[at + c * grid.cellWidth])]++;
+	let best = 0;
+	for (let q = 1; q < 64; q++) if (counts[q] > counts[best]) best = q;
+	for (let c = 0; c < grid.columns; c++) {
+		const p = px[at + c * grid.cellWidth];
+		if (quantise(p) === best) return p;
 	}
-	return counts.indexOf(Math.max(...counts));
+	return px[at];
 }
 
 function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {

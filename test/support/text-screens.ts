@@ -63,7 +63,7 @@ export function distinctChars(font: FontTable): string[] {
 export function complementChars(font: FontTable): Set<string> {
 	const rows = glyphRows(font);
 	const size = Math.ceil(font.width / 8) * font.height;
-	const mask = font.width % 8 === 0 ? 255 : (0xff00 >> font.width % 8) & 255;
+	const mask = font.width % 8 === 0 ? 255 : (0xff00 >> (font.width % 8)) & 255;
 	const lastByte = Math.ceil(font.width / 8) - 1;
 	const key = (g: number, invert: boolean) =>
 		Array.from(rows.subarray(g * size, (g + 1) * size), (b, i) =>
