@@ -40,10 +40,10 @@ export async function consoleOf(
 	deps: ConsoleDeps,
 	serverId: string,
 	ctx: ServerContext,
-): Promise<{ provider: Provider; session: ConsoleApi }> {
+): Promise<{ provider: Provider; session: () => ConsoleApi }> {
 	const signal = AbortSignal.any([ctx.mcpReq.signal, AbortSignal.timeout(deps.toolTimeoutMs())]);
 	const { provider, name } = await resolveConsole(deps, serverId, signal);
-	return { provider, session: deps.console(name) };
+	return { provider, session: () => deps.console(name) };
 }
 
 /** The session enforces the same deadline per stage with a sharper message; this one is the backstop. */

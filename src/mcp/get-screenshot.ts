@@ -43,7 +43,7 @@ export function registerGetScreenshot(
 				const { provider, session } = await consoleOf(deps, serverId, ctx);
 				const outcome = await withDeadline(
 					deps,
-					session.screenshot({ provider: provider.name, serverId, raw }, progressReporter(ctx)),
+					session().screenshot({ provider: provider.name, serverId, raw }, progressReporter(ctx)),
 				);
 				if (!outcome.ok) throw new UserFacingError(outcome.error);
 				return { content: screenshotBlocks(outcome, serverId, provider.name, raw) };

@@ -6,9 +6,18 @@
 import type { InputRequiredResult, ServerContext } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { InputRequest } from "../console/session.ts";
-import { UserFacingError } from "../errors.ts";
+import { errorMessage, UserFacingError } from "../errors.ts";
+import { logEvent } from "../log.ts";
+import type { Provider } from "../providers/types.ts";
+import { requireScope } from "./caller.ts";
 import type { Confirmation } from "./confirm.ts";
-import { consoleOf, progressReporter, screenshotBlocks, withDeadline } from "./console-call.ts";
+import {
+	type ConsoleApi,
+	consoleOf,
+	progressReporter,
+	screenshotBlocks,
+	withDeadline,
+} from "./console-call.ts";
 import { requireInput } from "./input-gate.ts";
 import type { McpDeps } from "./server.ts";
 import { errorResult, type ToolResult } from "./tool-result.ts";
@@ -28,7 +37,7 @@ export const RawSchema = z
 		"The returned screenshot's form, as get_screenshot's raw (and, for mouse, the coordinates' space)",
 	);
 
-type Input = Omit<InputRequest, "provider" | "serverId">;
+type Input = Omit<InputRequest, "provider" | "serverId" | "tool">;
 
 export interface InputTool {
 	/** Turns the arguments into input; throws, before anything is sent, on what it cannot send. */
@@ -44,21 +53,41 @@ export interface InputTool {
  * confirmation) happens before the console is asked to do anything.
  */
 export async function runInputTool(
+	name: InputRequest["tool"],
 	deps: McpDeps,
 	ctx: ServerContext,
 	serverId: string,
 	tool: InputTool,
 ): Promise<ToolResult | InputRequiredResult> {
+	let provider: Provider;
+	let session: () => ConsoleApi;
+	let input: Input;
 	try {
-		const { provider, session } = await consoleOf(deps, serverId, ctx);
-		const input = tool.prepare();
-		requireInput(input.tool, deps.caller, deps.switches(), provider, serverId);
+		input = tool.prepare();
+		// The scope first: a token that may not type learns nothing about the server.
+		requireScope(deps.caller, "console:input", name);
+		({ provider, session } = await consoleOf(deps, serverId, ctx));
+		requireInput(name, deps.caller, deps.switches(), provider, serverId);
 		const confirmation = tool.confirm?.(input);
 		if (confirmation?.kind === "ask") return confirmation.result;
 		if (confirmation?.kind === "refused") throw new UserFacingError(confirmation.reason);
+	} catch (error) {
+		// Sent input is logged by the console's Durable Object; a refusal never reaches it.
+		logEvent("input", {
+			console: serverId,
+			tool: name,
+			outcome: "refused",
+			error: errorMessage(error),
+		});
+		return errorResult(error);
+	}
+	try {
 		const outcome = await withDeadline(
 			deps,
-			session.input({ ...input, provider: provider.name, serverId }, progressReporter(ctx)),
+			session().input(
+				{ ...input, tool: name, provider: provider.name, serverId },
+				progressReporter(ctx),
+			),
 		);
 		if (!outcome.ok) throw new UserFacingError(outcome.error);
 		const line = `${tool.describe(outcome)} on ${serverId}.`;

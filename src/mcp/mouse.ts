@@ -37,9 +37,8 @@ export function registerMouse(server: McpServer, deps: McpDeps): void {
 			annotations: { readOnlyHint: false, openWorldHint: true },
 		},
 		async ({ serverId, action, x, y, button, amount, raw, then }, ctx) =>
-			runInputTool(deps, ctx, serverId, {
+			runInputTool("mouse", deps, ctx, serverId, {
 				prepare: () => ({
-					tool: "mouse",
 					events: [],
 					pointer: { action, x, y, button, amount },
 					raw,

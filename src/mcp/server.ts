@@ -5,6 +5,8 @@ import type { ConsoleDeps } from "./console-call.ts";
 import { registerGetScreenshot } from "./get-screenshot.ts";
 import { registerListServers } from "./list-servers.ts";
 import { registerMouse } from "./mouse.ts";
+import { registerSendKeys } from "./send-keys.ts";
+import { registerTypeText } from "./type-text.ts";
 
 export interface McpDeps extends ConsoleDeps {
 	/** Who this request comes from and which scopes it carries. */
@@ -26,6 +28,8 @@ export function createMcpServer(deps: McpDeps): McpServer {
 	);
 	registerListServers(server, deps);
 	registerGetScreenshot(server, deps);
+	registerSendKeys(server, deps);
+	registerTypeText(server, deps);
 	registerMouse(server, deps);
 	return server;
 }

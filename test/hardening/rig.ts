@@ -328,6 +328,8 @@ export interface VncServerRig {
 	readonly sockets: SocketRecord[];
 	/** Frame requests the server received, over all connections. */
 	frameRequests: number;
+	/** Bytes the server received from clients, over all connections. */
+	bytesReceived: number;
 }
 
 /** VNC targets, each a mini RFB server of its own, reached through one transport. */
@@ -353,6 +355,7 @@ export class VncWorld {
 			password,
 			sockets: [],
 			frameRequests: 0,
+			bytesReceived: 0,
 		};
 		this.servers.set(id, rig);
 		return rig;
@@ -424,6 +427,7 @@ export class VncWorld {
 		const greeting = server.takeOutput() as Uint8Array;
 		send(rig.fault === "bad-greeting" ? ascii("SSH-2.0-OpenSSH_9.6\r\n") : greeting);
 		far.addEventListener("message", (e) => {
+			rig.bytesReceived += (e.data as ArrayBuffer).byteLength;
 			const before = server.requests.length;
 			server.receive(new Uint8Array(e.data as ArrayBuffer));
 			const out = server.takeOutput();

@@ -1,4 +1,3 @@
-import { createExecutionContext, env } from "cloudflare:test";
 import {
 	Client as ModernClient,
 	StreamableHTTPClientTransport as ModernTransport,
@@ -6,15 +5,15 @@ import {
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpServer } from "@modelcontextprotocol/server";
-import { createMcpHandler } from "agents/mcp/server";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { confirmAction } from "../../src/mcp/confirm.ts";
+import { mcpServerFetch } from "../support/mcp-handler.ts";
 
 /** A server with one guarded tool that counts how often its action really ran. */
 function guardedServer() {
 	const done: string[] = [];
-	const handler = createMcpHandler(() => {
+	const fetch = mcpServerFetch(() => {
 		const server = new McpServer({ name: "confirm-test", version: "1.0.0" });
 		server.registerTool(
 			"reboot",
@@ -35,12 +34,6 @@ function guardedServer() {
 		);
 		return server;
 	});
-	const fetch = (input: string | URL | Request, init?: RequestInit) => {
-		const request = new Request(input, init);
-		// Requests that arrive over HTTP always carry Host; constructed ones do not.
-		request.headers.set("Host", new URL(request.url).host);
-		return handler(request, env, createExecutionContext());
-	};
 	return { done, fetch };
 }
 
