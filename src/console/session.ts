@@ -1,30 +1,35 @@
 /**
  * One Durable Object per console, named "<provider>:<serverId>". It owns the
- * console's connection: it opens it, keeps it warm between screenshots (so a
+ * console's connection: it opens it, keeps it warm between calls (so a
  * second screenshot costs one frame request), makes concurrent callers share
  * one capture (the BMC's KVM token is single-use; parallel handshakes would
- * break each other) and one rendering of it per `raw` setting, and closes it
- * from an alarm once idle, because outbound WebSockets keep a Durable Object
- * from hibernating. No alarm is stored while nothing is open.
+ * break each other) and one rendering of it per `raw` setting, runs one
+ * operation on the console at a time, and closes the connection from an
+ * alarm once idle, because outbound WebSockets keep a Durable Object from
+ * hibernating. No alarm is stored while nothing is open.
  */
 import { DurableObject } from "cloudflare:workers";
 import { parseLimits } from "../config.ts";
 import { ConfigError, ConsoleExpiredError, errorMessage, UserFacingError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
-import { nativePoint, optimiseForVision, visionSize } from "../image/optimise.ts";
-import { encodePng } from "../image/png.ts";
+import { nativePoint, visionSize } from "../image/optimise.ts";
 import type { InputEvent } from "../input/events.ts";
 import { type MouseAction, type MouseButton, mouseEvents } from "../input/mouse.ts";
 import { type LogFields, logEvent, StageTimer } from "../log.ts";
 import { createProviders } from "../providers/index.ts";
-import type {
-	CallContext,
-	ConsoleLink,
-	PowerState,
-	Progress,
-	Provider,
-} from "../providers/types.ts";
-import { settle } from "./settle.ts";
+import type { CallContext, ConsoleLink, Progress, Provider } from "../providers/types.ts";
+import {
+	newTextCache,
+	readScreenText,
+	type ScreenText,
+	ScreenWatcher,
+	type TextCache,
+} from "../text/index.ts";
+import { compileScreenPattern } from "./screen-pattern.ts";
+import { type Observed, settle, type Until, waitUntil } from "./settle.ts";
+import { Capture, type Screenshot, type ScreenView, type Show } from "./view.ts";
+
+export type { Screenshot, ScreenView, Show } from "./view.ts";
 
 /** Which console: the Durable Object checks it is the one it serves. */
 export interface ConsoleRequest {
@@ -34,24 +39,9 @@ export interface ConsoleRequest {
 
 export interface ScreenshotRequest extends ConsoleRequest {
 	raw: boolean;
+	/** A screenHash from an earlier call: when the screen still has it, no image is made. */
+	sinceHash?: string;
 }
-
-export interface Screenshot {
-	png: Uint8Array;
-	/** Size of the returned image. */
-	width: number;
-	height: number;
-	/** Size of the console as the BMC sent it. */
-	sourceWidth: number;
-	sourceHeight: number;
-	capturedAt: string;
-	powerState: PowerState;
-	/** True when the console connection that served the capture was already open before it. */
-	warm: boolean;
-}
-
-/** What an input tool returns besides its confirmation: the screen once settled, or nothing. */
-export type Then = "screenshot" | "none";
 
 export interface InputRequest extends ConsoleRequest {
 	tool: "send_keys" | "type_text" | "mouse";
@@ -60,35 +50,42 @@ export interface InputRequest extends ConsoleRequest {
 	/** A mouse action at a point of the image get_screenshot returns with the same `raw`. */
 	pointer?: { action: MouseAction; x: number; y: number; button: MouseButton; amount: number };
 	raw: boolean;
-	then: Then;
+	/** How to show the screen once it settles ("none": no waiting). */
+	then: Show;
 	/** What the log line may say of the input: chord names or a character count, never typed text. */
 	audit: LogFields;
 }
 
-export type InputOutcome =
-	| {
-			ok: true;
-			/** Events the console took. */
-			sent: number;
-			/** Where a mouse action landed, in console pixels. */
-			at?: { x: number; y: number };
-			screenshot?: Screenshot;
-	  }
-	| { ok: false; error: string };
+export interface WaitRequest extends ConsoleRequest {
+	until: "change" | "stable" | "text";
+	/** For until "text": text the screen must contain, or "/regex/flags". */
+	text?: string;
+	timeoutMs: number;
+	stableMs: number;
+	/** How to show the screen at the end; by default its text on a text console, else a screenshot. */
+	then?: Show;
+	raw: boolean;
+}
 
 /** RPC drops error classes, so failures travel as their user-facing message. */
-export type ScreenshotOutcome = ({ ok: true } & Screenshot) | { ok: false; error: string };
+type Outcome<T> = ({ ok: true } & T) | { ok: false; error: string };
 
-/** One look at the screen, shared by every caller that waited for it. */
-interface Capture {
-	framebuffer: Framebuffer;
-	powerState: PowerState;
-	capturedAt: Date;
-	/** The connection that served it was open before the operation began. */
-	warm: boolean;
-	/** Screenshots made of it, per `raw` setting: callers sharing the capture share these bytes. */
-	readonly renders: Map<boolean, Screenshot>;
-}
+export type ScreenshotOutcome = Outcome<
+	| ({ unchanged: false; screenHash: string } & Screenshot)
+	| { unchanged: true; screenHash: string; capturedAt: string }
+>;
+
+export type InputOutcome = Outcome<{
+	/** Events the console took. */
+	sent: number;
+	/** Where a mouse action landed, in console pixels. */
+	at?: { x: number; y: number };
+	view?: ScreenView;
+}>;
+
+export type ScreenTextOutcome = Outcome<{ view: ScreenView; capturedAt: string }>;
+
+export type WaitOutcome = Outcome<{ met: boolean; waitedMs: number; view: ScreenView }>;
 
 export class ConsoleSession extends DurableObject<Env> {
 	private link: ConsoleLink | undefined;
@@ -96,44 +93,35 @@ export class ConsoleSession extends DurableObject<Env> {
 	private inflight: Promise<Capture> | undefined;
 	/** The tail of the work queued on this console; see run(). */
 	private queue: Promise<unknown> = Promise.resolve();
-	/** The last screen captured: its size maps mouse points. */
-	private screen: Framebuffer | undefined;
 	/** Operations queued or running: the idle alarm leaves a busy console alone. */
 	private busy = 0;
+	/** The last screen captured: its size maps mouse points. */
+	private screen: Framebuffer | undefined;
+	/** The console's text grid and cell memo, kept between reads. */
+	private readonly textCache: TextCache = newTextCache();
 	private readonly listeners = new Set<(p: Progress) => void>();
 
 	async screenshot(
 		request: ScreenshotRequest,
 		onProgress?: (p: Progress) => void,
 	): Promise<ScreenshotOutcome> {
-		const listener = this.listen(onProgress);
-		const timer = new StageTimer("screenshot", {
-			console: `${request.provider}:${request.serverId}`,
-			raw: request.raw,
-		});
-		try {
+		return this.answer(onProgress, "screenshot", request, { raw: request.raw }, async (timer) => {
 			const capture = await this.sharedCapture(request);
+			const screenHash = capture.text.screenHash;
 			timer.done("captured", {
 				warm: capture.warm,
 				width: capture.framebuffer.width,
 				height: capture.framebuffer.height,
 			});
-			let screenshot = capture.renders.get(request.raw);
-			if (screenshot) {
-				timer.done("shared rendering");
-			} else {
-				screenshot = render(capture, request.raw);
-				capture.renders.set(request.raw, screenshot);
-				timer.done("rendered", { pngBytes: screenshot.png.length });
+			if (request.sinceHash === screenHash) {
+				return { unchanged: true, screenHash, capturedAt: capture.capturedAt.toISOString() };
 			}
-			return { ok: true, ...screenshot };
-		} catch (error) {
-			const message = errorMessage(error);
-			timer.done("failed", { error: message });
-			return { ok: false, error: message };
-		} finally {
-			if (listener) this.listeners.delete(listener);
-		}
+			const shared = capture.rendered(request.raw);
+			const shot = capture.screenshot(request.raw);
+			if (shared) timer.done("shared rendering");
+			else timer.done("rendered", { pngBytes: shot.png.length });
+			return { unchanged: false, screenHash, ...shot };
+		});
 	}
 
 	/**
@@ -142,9 +130,8 @@ export class ConsoleSession extends DurableObject<Env> {
 	 * round trip. Gates are the tool's: this sends what it is given.
 	 */
 	async input(request: InputRequest, onProgress?: (p: Progress) => void): Promise<InputOutcome> {
-		const listener = this.listen(onProgress);
-		const fields = { console: `${request.provider}:${request.serverId}`, tool: request.tool };
-		try {
+		const fields = { tool: request.tool, ...request.audit };
+		const outcome = await this.answer(onProgress, "input", request, fields, async () => {
 			const done = await this.run(request, INPUT, async (link, ctx, warm) => {
 				let events: readonly InputEvent[] = request.events;
 				let at: { x: number; y: number } | undefined;
@@ -158,35 +145,74 @@ export class ConsoleSession extends DurableObject<Env> {
 				await link.sendInput(events, ctx);
 				if (request.then === "none") return { sent: events.length, at };
 				ctx.onProgress?.({ message: "Waiting for the screen to settle" });
-				const framebuffer = await settle(() => link.capture(ctx), {
+				const last = await settle(this.observer(link, ctx, new ScreenWatcher(this.textCache)), {
 					signal: ctx.signal,
-					key: pixelKey,
 				});
-				this.screen = framebuffer;
-				return { sent: events.length, at, capture: this.captured(framebuffer, link, warm) };
+				return {
+					sent: events.length,
+					at,
+					capture: this.captured(last.framebuffer, last.step.text, link, warm),
+				};
 			});
-			logEvent("input", { ...fields, ...request.audit, sent: done.sent, outcome: "sent" });
-			return {
-				ok: true,
-				sent: done.sent,
-				at: done.at,
-				screenshot: done.capture && render(done.capture, request.raw),
-			};
-		} catch (error) {
-			const message = errorMessage(error);
-			logEvent("input", { ...fields, ...request.audit, outcome: "failed", error: message });
-			return { ok: false, error: message };
-		} finally {
-			if (listener) this.listeners.delete(listener);
-		}
+			return { sent: done.sent, at: done.at, view: done.capture?.view(request.then, request.raw) };
+		});
+		logEvent("input", {
+			console: `${request.provider}:${request.serverId}`,
+			...fields,
+			...(outcome.ok
+				? { sent: outcome.sent, outcome: "sent" }
+				: { outcome: "failed", error: outcome.error }),
+		});
+		return outcome;
 	}
 
-	/** Forwards this call's progress while it waits; the caller removes the listener. */
-	private listen(onProgress?: (p: Progress) => void): ((p: Progress) => void) | undefined {
-		if (!onProgress) return undefined;
-		const listener = (p: Progress) => void Promise.resolve(onProgress(p)).catch(() => {});
-		this.listeners.add(listener);
-		return listener;
+	/** The screen's text (and its hash), read from a fresh capture. */
+	async screenText(
+		request: ConsoleRequest,
+		onProgress?: (p: Progress) => void,
+	): Promise<ScreenTextOutcome> {
+		return this.answer(onProgress, "screen-text", request, {}, async () => {
+			const capture = await this.sharedCapture(request);
+			return { view: capture.view("text", false), capturedAt: capture.capturedAt.toISOString() };
+		});
+	}
+
+	/**
+	 * Polls the console until the screen changes, holds still, or shows some
+	 * text, deciding from hashes (no PNG is made while waiting), then shows it.
+	 */
+	async waitForScreen(
+		request: WaitRequest,
+		onProgress?: (p: Progress) => void,
+	): Promise<WaitOutcome> {
+		const fields = { until: request.until, timeoutMs: request.timeoutMs };
+		return this.answer(onProgress, "wait", request, fields, async () => {
+			const until: Until =
+				request.until === "text"
+					? { kind: "text", pattern: compileScreenPattern(request.text ?? "") }
+					: request.until === "stable"
+						? { kind: "stable", stableMs: request.stableMs }
+						: { kind: "change" };
+			const waiting: Operation = { ...WAIT, deadlineMs: request.timeoutMs + WAIT_SLACK_MS };
+			const done = await this.run(request, waiting, async (link, ctx, warm) => {
+				const watch = this.observer(link, ctx, new ScreenWatcher(this.textCache));
+				const what = waitingFor(request);
+				const result = await waitUntil(watch, until, {
+					signal: ctx.signal,
+					timeoutMs: request.timeoutMs,
+					onTick: (ms) =>
+						ctx.onProgress?.({
+							message: `Waiting for ${what}: ${Math.round(ms / 1000)} s of ${request.timeoutMs / 1000} s`,
+							progress: ms,
+							total: request.timeoutMs,
+						}),
+				});
+				const { framebuffer, step } = result.last;
+				return { ...result, capture: this.captured(framebuffer, step.text, link, warm) };
+			});
+			const show = request.then ?? (done.capture.text.isText ? "text" : "screenshot");
+			return { met: done.met, waitedMs: done.waitedMs, view: done.capture.view(show, request.raw) };
+		});
 	}
 
 	override async alarm(): Promise<void> {
@@ -200,14 +226,58 @@ export class ConsoleSession extends DurableObject<Env> {
 		this.link?.suspend();
 	}
 
+	/**
+	 * The frame of every public method: forwards the caller's progress, logs
+	 * the call's stages, and turns a failure into its user-facing message.
+	 */
+	private async answer<T>(
+		onProgress: ((p: Progress) => void) | undefined,
+		event: string,
+		request: ConsoleRequest,
+		fields: LogFields,
+		work: (timer: StageTimer) => Promise<T>,
+	): Promise<Outcome<T>> {
+		const listener = onProgress
+			? (p: Progress) => void Promise.resolve(onProgress(p)).catch(() => {})
+			: undefined;
+		if (listener) this.listeners.add(listener);
+		const timer = new StageTimer(event, {
+			console: `${request.provider}:${request.serverId}`,
+			...fields,
+		});
+		try {
+			const result = await work(timer);
+			return { ok: true, ...result };
+		} catch (error) {
+			const message = errorMessage(error);
+			timer.done("failed", { error: message });
+			return { ok: false, error: message };
+		} finally {
+			if (listener) this.listeners.delete(listener);
+		}
+	}
+
 	/** Callers that arrive while a capture runs wait for that capture instead of starting their own. */
 	private sharedCapture(request: ConsoleRequest): Promise<Capture> {
-		this.inflight ??= this.run(request, CAPTURE, async (link, ctx, warm) =>
-			this.captured(await link.capture(ctx), link, warm),
-		).finally(() => {
+		this.inflight ??= this.run(request, CAPTURE, async (link, ctx, warm) => {
+			const framebuffer = await link.capture(ctx);
+			return this.captured(framebuffer, readScreenText(framebuffer, this.textCache), link, warm);
+		}).finally(() => {
 			this.inflight = undefined;
 		});
 		return this.inflight;
+	}
+
+	/** Captures through `link` and judges each capture with `watcher`. */
+	private observer(
+		link: ConsoleLink,
+		ctx: CallContext,
+		watcher: ScreenWatcher,
+	): () => Promise<Observed> {
+		return async () => {
+			const framebuffer = await link.capture(ctx);
+			return { framebuffer, step: watcher.observe(framebuffer, Date.now()) };
+		};
 	}
 
 	/**
@@ -237,6 +307,7 @@ export class ConsoleSession extends DurableObject<Env> {
 		work: (link: ConsoleLink, ctx: CallContext, warm: boolean) => Promise<T>,
 	): Promise<T> {
 		const limits = parseLimits(this.settings());
+		const deadlineMs = Math.max(limits.toolTimeoutMs, what.deadlineMs ?? 0);
 		const timer = new StageTimer(what.event, {
 			console: `${request.provider}:${request.serverId}`,
 		});
@@ -244,8 +315,8 @@ export class ConsoleSession extends DurableObject<Env> {
 		// A bare TimeoutError says nothing; the user learns which stage ran out of time.
 		const deadline = new AbortController();
 		const deadlineTimer = setTimeout(
-			() => deadline.abort(new UserFacingError(timeoutMessage(what, limits.toolTimeoutMs, stage))),
-			limits.toolTimeoutMs,
+			() => deadline.abort(new UserFacingError(timeoutMessage(what, deadlineMs, stage))),
+			deadlineMs,
 		);
 		const ctx: CallContext = {
 			signal: deadline.signal,
@@ -283,15 +354,14 @@ export class ConsoleSession extends DurableObject<Env> {
 		}
 	}
 
-	private captured(framebuffer: Framebuffer, link: ConsoleLink, warm: boolean): Capture {
+	private captured(
+		framebuffer: Framebuffer,
+		text: ScreenText,
+		link: ConsoleLink,
+		warm: boolean,
+	): Capture {
 		this.screen = framebuffer;
-		return {
-			framebuffer,
-			powerState: link.powerState,
-			capturedAt: new Date(),
-			warm,
-			renders: new Map(),
-		};
+		return new Capture(framebuffer, text, link.powerState, warm);
 	}
 
 	private open(request: ConsoleRequest, ctx: CallContext): Promise<ConsoleLink> {
@@ -325,10 +395,22 @@ interface Operation {
 	event: string;
 	/** Starts the deadline's message: "<late> within 60 s (TOOL_TIMEOUT_SECONDS); …". */
 	late: string;
+	/** A deadline longer than TOOL_TIMEOUT_SECONDS, for waits that ask for one. */
+	deadlineMs?: number;
 }
 
 const CAPTURE: Operation = { event: "capture", late: "No screenshot" };
 const INPUT: Operation = { event: "input", late: "The input was not sent and settled" };
+const WAIT: Operation = { event: "wait", late: "The wait did not finish" };
+/** Time a wait's deadline leaves for its last capture and rendering after `timeoutSeconds`. */
+const WAIT_SLACK_MS = 10_000;
+
+function waitingFor(request: WaitRequest): string {
+	if (request.until === "text") return `the screen to show ${request.text}`;
+	if (request.until === "stable")
+		return `the screen to hold still for ${request.stableMs / 1000} s`;
+	return "the screen to change";
+}
 
 /** Maps a point of the image the agent was shown to the console pixel under it. */
 function consolePoint(x: number, y: number, screen: Framebuffer, raw: boolean) {
@@ -342,33 +424,9 @@ function consolePoint(x: number, y: number, screen: Framebuffer, raw: boolean) {
 	return raw ? { x, y } : nativePoint(x, y, screen);
 }
 
-/** Pixel equality, as settling compares screens. */
-function pixelKey(fb: Framebuffer): string {
-	const bytes = fb.rgba.byteOffset % 4 === 0 ? fb.rgba : fb.rgba.slice();
-	const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
-	let h = 0x811c9dc5;
-	for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-	return `${fb.width}x${fb.height}:${(h >>> 0).toString(16)}`;
-}
-
 function timeoutMessage(what: Operation, ms: number, stage: string): string {
 	return (
 		`${what.late} within ${ms / 1000} s (TOOL_TIMEOUT_SECONDS); this stage did not finish: ${stage}. ` +
 		"Try again; if it keeps timing out, the console is unreachable or slow, and a larger TOOL_TIMEOUT_SECONDS gives it longer."
 	);
-}
-
-function render(capture: Capture, raw: boolean): Screenshot {
-	const source = capture.framebuffer;
-	const image = raw ? source : optimiseForVision(source);
-	return {
-		png: encodePng(image),
-		width: image.width,
-		height: image.height,
-		sourceWidth: source.width,
-		sourceHeight: source.height,
-		capturedAt: capture.capturedAt.toISOString(),
-		powerState: capture.powerState,
-		warm: capture.warm,
-	};
 }

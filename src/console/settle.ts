@@ -1,43 +1,96 @@
 /**
- * After input, the console takes a moment to redraw: a menu moves its
- * highlight, a shell echoes and answers. Settling captures until the screen
- * has looked the same for a short quiet period, or a cap passes, so the
- * agent sees the result of what it typed rather than the frame before it.
+ * Watching a console over successive captures: settling after input (a
+ * menu moves its highlight, a shell echoes and answers, so the agent should
+ * see the result rather than the frame before it) and waiting for a change,
+ * for stillness or for text. Change is judged by a ScreenWatcher, so a
+ * blinking cursor is no change. Every loop ends at its own deadline.
  */
 import type { Framebuffer } from "../image/framebuffer.ts";
+import type { WatchStep } from "../text/index.ts";
+import type { ScreenPattern } from "./screen-pattern.ts";
 
-export interface SettleOptions {
-	/** The screen counts as settled once it is unchanged this long (default 300 ms). */
-	quietMs?: number;
-	/** Returns the screen as it is after this long, settled or not (default 2 s). */
-	maxMs?: number;
+/** One capture, as the watcher judged it. */
+export interface Observed {
+	framebuffer: Framebuffer;
+	step: WatchStep;
+}
+
+export interface WatchOptions {
 	signal: AbortSignal;
-	/** What a screen looks like for comparison: equal keys, same screen. */
-	key: (fb: Framebuffer) => string;
 	now?: () => number;
 }
 
+/**
+ * Observes until the screen has not changed for `quietMs` (default 300), or
+ * `maxMs` (default 2 s) has passed; returns the last observation.
+ */
 export async function settle(
-	capture: () => Promise<Framebuffer>,
-	options: SettleOptions,
-): Promise<Framebuffer> {
-	const { quietMs = 300, maxMs = 2000, signal, key } = options;
+	observe: () => Promise<Observed>,
+	options: WatchOptions & { quietMs?: number; maxMs?: number },
+): Promise<Observed> {
+	const { quietMs = 300, maxMs = 2000, signal } = options;
 	const now = options.now ?? Date.now;
 	const start = now();
-	let screen = await capture();
-	let seen = key(screen);
+	let last = await observe();
 	let sameSince = start;
 	for (;;) {
-		const elapsed = now() - start;
-		const wait = Math.min(quietMs - (now() - sameSince), maxMs - elapsed);
-		if (wait <= 0) return screen;
+		const wait = Math.min(quietMs - (now() - sameSince), maxMs - (now() - start));
+		if (wait <= 0) return last;
 		await sleep(Math.min(wait, 100), signal);
-		screen = await capture();
-		const next = key(screen);
-		if (next !== seen) {
-			seen = next;
-			sameSince = now();
-		}
+		last = await observe();
+		if (last.step.changedFromLast) sameSince = now();
+	}
+}
+
+export type Until =
+	| { kind: "change" }
+	| { kind: "stable"; stableMs: number }
+	| { kind: "text"; pattern: ScreenPattern };
+
+export interface WaitOutcome {
+	met: boolean;
+	waitedMs: number;
+	last: Observed;
+}
+
+/**
+ * Observes every `pollMs` until `until` holds or `timeoutMs` passes. A
+ * timeout is an answer (met: false), not an error.
+ */
+export async function waitUntil(
+	observe: () => Promise<Observed>,
+	until: Until,
+	options: WatchOptions & {
+		timeoutMs: number;
+		pollMs?: number;
+		onTick?: (waitedMs: number) => void;
+	},
+): Promise<WaitOutcome> {
+	const { timeoutMs, pollMs = 500, signal, onTick } = options;
+	const now = options.now ?? Date.now;
+	const start = now();
+	let last = await observe();
+	let sameSince = start;
+	for (;;) {
+		const waitedMs = now() - start;
+		if (last.step.changedFromLast) sameSince = now();
+		if (holds(until, last, now() - sameSince)) return { met: true, waitedMs, last };
+		const left = timeoutMs - waitedMs;
+		if (left <= 0) return { met: false, waitedMs, last };
+		onTick?.(waitedMs);
+		await sleep(Math.min(pollMs, left), signal);
+		last = await observe();
+	}
+}
+
+function holds(until: Until, last: Observed, stillMs: number): boolean {
+	switch (until.kind) {
+		case "change":
+			return last.step.changedFromStart;
+		case "stable":
+			return stillMs >= until.stableMs;
+		case "text":
+			return last.step.text.isText && until.pattern.test(last.step.text.lines.join("\n"));
 	}
 }
 

@@ -5,14 +5,18 @@
  */
 import type { ServerContext } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { ConsoleSession, Screenshot } from "../console/session.ts";
+import type { ConsoleSession, Screenshot, ScreenView } from "../console/session.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Progress, Provider } from "../providers/types.ts";
+import type { ScreenText } from "../text/index.ts";
 import { resolveConsole } from "./resolve-console.ts";
 import type { ContentBlock } from "./tool-result.ts";
 
 /** The ConsoleSession methods the tools call (over RPC, or directly in tests). */
-export type ConsoleApi = Pick<ConsoleSession, "screenshot" | "input">;
+export type ConsoleApi = Pick<
+	ConsoleSession,
+	"screenshot" | "input" | "screenText" | "waitForScreen"
+>;
 
 export interface ConsoleDeps {
 	providers: () => Provider[];
@@ -99,6 +103,64 @@ export function screenshotBlocks(
 		{ type: "image", data: toBase64(shot.png), mimeType: "image/png" },
 		{ type: "text", text },
 	];
+}
+
+/**
+ * A screen's text as the text tools return it: the first block exactly the
+ * text (one line per row, blank rows included), then a one-line summary.
+ * A graphical screen has no text: one block says so.
+ */
+export function screenTextBlocks(text: ScreenText): ContentBlock[] {
+	if (!text.isText) {
+		return [
+			{
+				type: "text",
+				text: "This screen is graphical (a desktop, splash image or picture), not a text console, so it has no text to read. Call get_screenshot to see it.",
+			},
+		];
+	}
+	return [
+		{ type: "text", text: text.lines.join("\n") },
+		{ type: "text", text: textSummary(text) },
+	];
+}
+
+export function textSummary(text: ScreenText): string {
+	const cursor = text.cursor
+		? `cursor at row ${text.cursor.row}, column ${text.cursor.col}`
+		: "no cursor seen";
+	const doubt = text.uncertain.length;
+	return (
+		`${text.columns}x${text.rows} text screen in font ${text.font}; ${cursor}; ` +
+		`${doubt} uncertain cell${doubt === 1 ? "" : "s"}${doubt > 0 ? " (read as their best guess; ? where no glyph matched)" : ""}.`
+	);
+}
+
+/** A view's blocks: the screenshot's, then the text's, whichever it holds. */
+export function viewBlocks(
+	view: ScreenView,
+	serverId: string,
+	provider: string,
+	raw: boolean,
+): ContentBlock[] {
+	return [
+		...(view.screenshot ? screenshotBlocks(view.screenshot, serverId, provider, raw) : []),
+		...(view.text ? screenTextBlocks(view.text) : []),
+	];
+}
+
+/** The structured form of a screen's text, as get_screen_text returns it. */
+export function textStructure(text: ScreenText) {
+	return {
+		isText: text.isText,
+		columns: text.columns,
+		rows: text.rows,
+		lines: text.lines,
+		cursor: text.cursor,
+		font: text.font,
+		uncertain: text.uncertain,
+		screenHash: text.screenHash,
+	};
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -15,7 +15,7 @@ import {
 	type ConsoleApi,
 	consoleOf,
 	progressReporter,
-	screenshotBlocks,
+	viewBlocks,
 	withDeadline,
 } from "./console-call.ts";
 import { requireInput } from "./input-gate.ts";
@@ -23,11 +23,12 @@ import type { McpDeps } from "./server.ts";
 import { errorResult, type ToolResult } from "./tool-result.ts";
 
 export const ThenSchema = z
-	.enum(["screenshot", "none"])
+	.enum(["screenshot", "text", "both", "none"])
 	.default("screenshot")
 	.describe(
 		'"screenshot" (default): wait until the screen settles (unchanged ~300 ms, 2 s at most) and return it ' +
-			'as get_screenshot does; "none": return at once with a one-line confirmation',
+			'as get_screenshot does; "text": its text as get_screen_text returns it; "both"; "none": return at ' +
+			"once with a one-line confirmation",
 	);
 
 export const RawSchema = z
@@ -94,9 +95,7 @@ export async function runInputTool(
 		return {
 			content: [
 				{ type: "text", text: line },
-				...(outcome.screenshot
-					? screenshotBlocks(outcome.screenshot, serverId, provider.name, input.raw)
-					: []),
+				...(outcome.view ? viewBlocks(outcome.view, serverId, provider.name, input.raw) : []),
 			],
 		};
 	} catch (error) {

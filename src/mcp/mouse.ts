@@ -31,7 +31,6 @@ export function registerMouse(server: McpServer, deps: McpDeps): void {
 					.default(3)
 					.describe("For scroll: wheel clicks, positive down, negative up"),
 				raw: RawSchema,
-				// biome-ignore lint/suspicious/noThenProperty: the parameter's fixed name; its value is a string, never a function
 				then: ThenSchema,
 			}),
 			annotations: { readOnlyHint: false, openWorldHint: true },

@@ -43,7 +43,6 @@ export function registerSendKeys(server: McpServer, deps: McpDeps): void {
 					.default("us")
 					.describe("The console's keyboard layout, for single-character keys (default us)"),
 				raw: RawSchema,
-				// biome-ignore lint/suspicious/noThenProperty: the parameter's fixed name; its value is a string, never a function
 				then: ThenSchema,
 			}),
 			annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },

@@ -2,11 +2,13 @@ import { McpServer } from "@modelcontextprotocol/server";
 import type { Switches } from "../config.ts";
 import type { Caller } from "./caller.ts";
 import type { ConsoleDeps } from "./console-call.ts";
+import { registerGetScreenText } from "./get-screen-text.ts";
 import { registerGetScreenshot } from "./get-screenshot.ts";
 import { registerListServers } from "./list-servers.ts";
 import { registerMouse } from "./mouse.ts";
 import { registerSendKeys } from "./send-keys.ts";
 import { registerTypeText } from "./type-text.ts";
+import { registerWaitForScreen } from "./wait-for-screen.ts";
 
 export interface McpDeps extends ConsoleDeps {
 	/** Who this request comes from and which scopes it carries. */
@@ -16,9 +18,11 @@ export interface McpDeps extends ConsoleDeps {
 }
 
 const INSTRUCTIONS =
-	"ikvm-mcp shows you the physical console of bare-metal servers (what a monitor plugged into the " +
-	"machine would show): BIOS, GRUB, kernel panics, login prompts, installer screens. Use list_servers " +
-	"to find a server, then get_screenshot to see its screen.";
+	"ikvm-mcp gives you the physical console of bare-metal servers (what a monitor and keyboard plugged " +
+	"into the machine would give): BIOS, GRUB, kernel panics, login prompts, installer screens. Use " +
+	"list_servers to find a server; get_screen_text to read a text console exactly (cheaper than an image); " +
+	"get_screenshot to see it; wait_for_screen to wait for a boot or a command without polling; send_keys, " +
+	"type_text and mouse to act (when the operator allows input), each returning the screen once it settles.";
 
 /** One MCP server instance per request: the handler is stateless; state lives in ConsoleSessions. */
 export function createMcpServer(deps: McpDeps): McpServer {
@@ -28,6 +32,8 @@ export function createMcpServer(deps: McpDeps): McpServer {
 	);
 	registerListServers(server, deps);
 	registerGetScreenshot(server, deps);
+	registerGetScreenText(server, deps);
+	registerWaitForScreen(server, deps);
 	registerSendKeys(server, deps);
 	registerTypeText(server, deps);
 	registerMouse(server, deps);

@@ -21,7 +21,6 @@ export function registerTypeText(server: McpServer, deps: McpDeps): void {
 				text: z.string().min(1).max(MAX_TEXT_LENGTH),
 				layout: z.enum(LAYOUTS).default("us").describe("The console's keyboard layout"),
 				raw: RawSchema,
-				// biome-ignore lint/suspicious/noThenProperty: the parameter's fixed name; its value is a string, never a function
 				then: ThenSchema,
 			}),
 			annotations: { readOnlyHint: false, openWorldHint: true },
