@@ -7,9 +7,10 @@
  * the socket, which takes a second instead of a new viewer URL.
  */
 
-import { ConsoleExpiredError, UserFacingError } from "../errors.ts";
+import { ConsoleExpiredError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
+import { withCapsLockOff } from "../input/text.ts";
 import type {
 	CallContext,
 	ConsoleLink,
@@ -19,6 +20,7 @@ import type {
 } from "../providers/types.ts";
 import { Ast2x00Decoder } from "./ast2x00/decoder.ts";
 import { type BmcSession, type FetchLike, openBmcSession, renewKvmToken } from "./bmc-session.ts";
+import { PowerControl } from "./ivtp.ts";
 import { KvmClient } from "./kvm-client.ts";
 import { KvmError } from "./kvm-error.ts";
 
@@ -31,7 +33,30 @@ export interface AmiConsoleOptions {
 	/** Largest video mode accepted (MAX_FRAME_SIZE), checked before the decoder allocates. */
 	maxWidth?: number;
 	maxHeight?: number;
+	/** Pause after each keyboard or mouse report (default DEFAULT_INPUT_DELAY_MS). */
+	inputDelayMs?: number;
+	/** How long a power action reads the state for after the BMC accepted it (default 20 s). */
+	powerSettleMs?: number;
 }
+
+/** Our power actions as IVTP POWER_CONTROL numbers. */
+const POWER_CONTROL: Record<Exclude<PowerAction, "status">, number> = {
+	off: PowerControl.OFF,
+	on: PowerControl.ON,
+	cycle: PowerControl.CYCLE,
+	reset: PowerControl.HARD_RESET,
+	nmi: PowerControl.NMI,
+	soft_off: PowerControl.SOFT_OFF,
+};
+
+const POWER_WORDS: Record<Exclude<PowerAction, "status">, string> = {
+	off: "power the server off (hard)",
+	on: "power the server on",
+	cycle: "power-cycle the server",
+	reset: "reset the server (hard)",
+	nmi: "send the server an NMI",
+	soft_off: "shut the server down (ACPI soft off)",
+};
 
 /** The AMI viewer sends a keep-alive every 3 s; BMCs drop KVM sockets that fall silent. */
 const KEEP_ALIVE_MS = 3000;
@@ -112,13 +137,57 @@ class AmiConsoleLink implements ConsoleLink {
 		this.#keepAlive = setInterval(() => kvm.keepAlive(), KEEP_ALIVE_MS);
 	}
 
-	// TODO(issue 8/13): replaced by the input and power work before landing.
-	async sendInput(_events: readonly InputEvent[], _ctx: CallContext): Promise<void> {
-		throw new UserFacingError("this console does not take input yet");
+	/**
+	 * HID reports over the KVM socket (reopened first if suspended). Typing
+	 * reads the host's LEDs first, so that Caps Lock does not invert letters;
+	 * the mouse needs the screen size, so a socket without a frame yet takes one.
+	 */
+	async sendInput(events: readonly InputEvent[], ctx: CallContext): Promise<void> {
+		if (this.#closed) throw new Error("sendInput on a closed console link");
+		if (!this.#kvm || this.#kvm.closed) await this.#connect(ctx);
+		const kvm = this.#kvm as KvmClient;
+		if (events.some((e) => e.kind === "pointer") && kvm.screenSize === null) {
+			ctx.onProgress?.({ message: "Reading the screen size for the mouse" });
+			await kvm.captureFrame({ signal: ctx.signal });
+		}
+		let toSend = events;
+		if (events.some((e) => e.kind === "key")) {
+			await kvm.readLeds(ctx.signal);
+			toSend = withCapsLockOff(events, kvm.capsLock);
+		}
+		ctx.onProgress?.({ message: "Sending keyboard and mouse input to the BMC" });
+		await kvm.sendInput(toSend, { signal: ctx.signal, delayMs: this.#options.inputDelayMs });
 	}
 
-	async power(_action: PowerAction, _ctx: CallContext): Promise<PowerReport> {
-		throw new UserFacingError("this console has no power control yet");
+	/**
+	 * IVTP power: `status` reads it; the others send POWER_CONTROL, require the
+	 * BMC's acceptance, then read the state until it shows or the wait ends.
+	 */
+	async power(action: PowerAction, ctx: CallContext): Promise<PowerReport> {
+		if (this.#closed) throw new Error("power on a closed console link");
+		if (!this.#kvm || this.#kvm.closed) await this.#connect(ctx);
+		const kvm = this.#kvm as KvmClient;
+		if (action === "status") {
+			const state = await kvm.readPower(ctx.signal);
+			return {
+				state,
+				detail:
+					state === "unknown"
+						? "The BMC did not report the power state."
+						: `The BMC reports the server powered ${state}.`,
+			};
+		}
+		ctx.onProgress?.({ message: `Asking the BMC to ${POWER_WORDS[action]}` });
+		const seen = await kvm.powerControl(POWER_CONTROL[action], {
+			signal: ctx.signal,
+			settleMs: this.#options.powerSettleMs,
+		});
+		const state = seen.at(-1) ?? "unknown";
+		const shown = seen.length > 0 ? `; power states read after: ${seen.join(", ")}` : "";
+		return {
+			state,
+			detail: `The BMC accepted the request to ${POWER_WORDS[action]}${shown}.`,
+		};
 	}
 
 	suspend(): void {

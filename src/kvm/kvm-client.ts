@@ -31,14 +31,26 @@ import { concatBytes } from "../bytes.ts";
 import { describeRedirect } from "../http/redirect.ts";
 import { fetchUpgrade } from "../http/upgrade.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
+import type { InputEvent } from "../input/events.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
+import {
+	absoluteMouseReport,
+	encodeHidPacket,
+	type HidDevice,
+	keyboardReport,
+	scaleAbsolute,
+} from "./hid.ts";
 import {
 	encodeIvtp,
 	encodeValidatePayload,
 	IvtpFramer,
 	type IvtpPacket,
 	IvtpType,
+	KeyboardLed,
+	KvmPrivilege,
+	KvmRequest,
+	PowerControl,
 	PowerStatus,
 	STOP_REASONS,
 	ValidationResult,
@@ -98,6 +110,21 @@ export const NO_PICTURE_GRACE_MS = 3000;
 const MAX_FULL_SCREEN_RETRIES = 3;
 // The HTML5 viewer's defaults when it knows no better.
 const DEFAULT_USER = "domain/username";
+/**
+ * Pause after each keyboard or mouse report. The vendor viewers send back
+ * to back, but automation of the vendor viewer uses ~50 ms per character and
+ * other KVMs report doubled or dropped keys in some BIOSes, whose keyboard
+ * polling is slower than a USB host's. 25 ms per report (50 ms per typed
+ * character: press, release) keeps every press and release apart by more
+ * than two 8-10 ms USB polling intervals while typing 20 characters a second.
+ */
+export const DEFAULT_INPUT_DELAY_MS = 25;
+/** How long to wait for the LED report or control before going on or giving up. */
+const LED_REPORT_WAIT_MS = 1500;
+const CONTROL_WAIT_MS = 10_000;
+/** After a power request: how often, and for how long at most, to read the power state. */
+const POWER_POLL_MS = 1000;
+const DEFAULT_POWER_SETTLE_MS = 20_000;
 const NO_MAC = "00-00-00-00-00-00";
 
 export class KvmClient {
@@ -114,6 +141,15 @@ export class KvmClient {
 	#waiter: Waiter | null = null;
 	#quiet: ReturnType<typeof setTimeout> | undefined;
 	#failure: Error | null = null;
+	/** Whether the BMC takes our input: no other viewer holds control. */
+	#master = true;
+	/** The host's keyboard LEDs (KeyboardLed bits), once reported. */
+	#leds: number | null = null;
+	/** One number per HID packet on this socket. */
+	#sequence = 0;
+	/** Modifier bits and keys held by the reports sent so far. */
+	#modifiers = 0;
+	#keys: number[] = [];
 
 	private constructor(ws: WebSocket, base64: boolean | null, decoder: FrameDecoder) {
 		this.#ws = ws;
@@ -231,6 +267,8 @@ export class KvmClient {
 		await this.#wait(limit, "waiting for session validation", (e) => {
 			if (e.kind !== "packet" || e.packet.type !== IvtpType.VALIDATED_VIDEO_SESSION) return;
 			const result = e.packet.payload[0] ?? ValidationResult.INVALID_SESSION;
+			// Session index above 0: another viewer holds control (older firmware omits it).
+			this.#master = (e.packet.payload[1] ?? 0) === 0;
 			if (result === ValidationResult.VALID) return true;
 			throw new KvmError("validation-rejected", validationMessage(result));
 		});
@@ -312,6 +350,169 @@ export class KvmClient {
 		return frame;
 	}
 
+	/** Whether the BMC takes our keyboard and mouse (no other viewer holds control). */
+	get hasControl(): boolean {
+		return this.#master;
+	}
+
+	/** Caps Lock as the host's LED report last said (false before any report). */
+	get capsLock(): boolean {
+		return ((this.#leds ?? 0) & KeyboardLed.CAPS_LOCK) !== 0;
+	}
+
+	/** Asks the BMC for the host's LEDs; resolves once reported, or after a short wait without. */
+	async readLeds(signal?: AbortSignal): Promise<void> {
+		this.#send(encodeIvtp(IvtpType.KEYBOARD_LEDS));
+		this.#armQuiet(LED_REPORT_WAIT_MS);
+		await this.#wait(deadline(CONTROL_WAIT_MS, signal), "waiting for the keyboard LEDs", (e) =>
+			e.kind === "quiet" ? true : isPacket(e, IvtpType.KEYBOARD_LEDS),
+		);
+	}
+
+	/**
+	 * Sends keyboard and mouse events as HID reports, in order, `delayMs`
+	 * apart; ends with every key released. Asks for control first when
+	 * another viewer holds it. Mouse points are native pixels of the last
+	 * decoded frame. Caps Lock is the caller's concern (see `capsLock`).
+	 * Resolves once the BMC has answered a request sent after the last report.
+	 */
+	async sendInput(
+		events: readonly InputEvent[],
+		options: { signal?: AbortSignal; delayMs?: number } = {},
+	): Promise<void> {
+		if (this.#waiter !== null) throw new Error("KvmClient: another operation is in progress");
+		const delayMs = options.delayMs ?? DEFAULT_INPUT_DELAY_MS;
+		if (!this.#master) await this.#requestControl(options.signal);
+		let typed = false;
+		try {
+			for (const event of events) {
+				if (event.kind === "key") {
+					typed = true;
+					this.#key(event.usage, event.down);
+					this.#report("keyboard", keyboardReport(this.#modifiers, this.#keys));
+				} else {
+					const screen = this.#screen;
+					if (screen === null) {
+						throw new KvmError(
+							"unsupported",
+							"the console's screen size is not known yet: take a screenshot before using the mouse",
+						);
+					}
+					const x = scaleAbsolute(event.x, screen.width);
+					const y = scaleAbsolute(event.y, screen.height);
+					this.#report("mouse", absoluteMouseReport(hidButtons(event.buttons), x, y, -event.wheel));
+				}
+				await pause(delayMs, options.signal);
+			}
+		} finally {
+			// Every key sequence ends all-released, as the vendor viewer's do, and
+			// no key stays held on the host whatever happened above.
+			if ((typed || this.#modifiers !== 0 || this.#keys.length > 0) && !this.closed) {
+				this.#modifiers = 0;
+				this.#keys = [];
+				this.#report("keyboard", keyboardReport(0, []));
+			}
+		}
+		// The BMC answers in order: this answer means it has read every report
+		// above. (Not the LED request: lock keys make the BMC send LED reports unasked.)
+		await this.readPower(options.signal);
+	}
+
+	/** The size of the last decoded frame, which mouse points are relative to. */
+	get screenSize(): { width: number; height: number } | null {
+		return this.#screen && { width: this.#screen.width, height: this.#screen.height };
+	}
+
+	/**
+	 * Asks the BMC to act on host power (0x23), and requires its 0x24
+	 * "accepted". Resolves with the power states it then read, one per poll
+	 * (every second, until the expected state shows, `settleMs` pass or
+	 * `signal` aborts): acceptance is not completion.
+	 */
+	async powerControl(
+		action: number,
+		options: { signal?: AbortSignal; settleMs?: number } = {},
+	): Promise<PowerState[]> {
+		if (this.#waiter !== null) throw new Error("KvmClient: another operation is in progress");
+		const limit = deadline(CONTROL_WAIT_MS, options.signal);
+		this.#send(encodeIvtp(IvtpType.POWER_CONTROL, action));
+		const status = await this.#wait(
+			limit,
+			"waiting for the BMC to accept the power request",
+			(e) =>
+				e.kind === "packet" && e.packet.type === IvtpType.POWER_CONTROL_RESPONSE
+					? e.packet.status
+					: undefined,
+		);
+		if (status !== 0) {
+			throw new KvmError(
+				"power-refused",
+				`the BMC did not accept the power request (status ${status}); check that the BMC user may control power`,
+			);
+		}
+		const want = action === PowerControl.OFF || action === PowerControl.SOFT_OFF ? "off" : "on";
+		const seen: PowerState[] = [];
+		const end = Date.now() + (options.settleMs ?? DEFAULT_POWER_SETTLE_MS);
+		while (Date.now() < end && !options.signal?.aborted) {
+			await pause(POWER_POLL_MS, options.signal).catch(() => {});
+			if (options.signal?.aborted) break;
+			seen.push(await this.readPower(options.signal));
+			// NMI changes no state. A cycle's off may pass between two reads: on ends it too.
+			if (action === PowerControl.NMI || seen.at(-1) === want) break;
+		}
+		return seen;
+	}
+
+	/** Asks the BMC for the power state; "unknown" when it does not answer within 2 s. */
+	async readPower(signal?: AbortSignal): Promise<PowerState> {
+		this.#send(encodeIvtp(IvtpType.POWER_STATUS));
+		this.#armQuiet(POWER_REPORT_WAIT_MS);
+		const answered = await this.#wait(
+			deadline(CONTROL_WAIT_MS, signal),
+			"waiting for the power status",
+			(e) => (e.kind === "quiet" ? false : isPacket(e, IvtpType.POWER_STATUS)),
+		);
+		return answered ? this.#power : "unknown";
+	}
+
+	async #requestControl(signal?: AbortSignal): Promise<void> {
+		this.#send(encodeIvtp(IvtpType.SET_NEXT_MASTER));
+		const limit = deadline(CONTROL_WAIT_MS, signal);
+		await this.#wait(
+			limit,
+			"waiting for another viewer to hand over keyboard and mouse control",
+			(e) => {
+				if (this.#master) return true;
+				if (e.kind !== "packet") return;
+				const { type, status } = e.packet;
+				if (type !== IvtpType.KVM_SHARING && type !== IvtpType.SET_NEXT_MASTER) return;
+				const answer = status >> 8;
+				if ((status & 0xff) === KvmPrivilege.RESPONSE_TO_SLAVE && answer !== KvmRequest.ALLOWED) {
+					throw new KvmError(
+						"control-refused",
+						"another viewer holds this console's keyboard and mouse and refused to hand them over; ask whoever has the BMC's KVM viewer open to close it",
+					);
+				}
+			},
+		);
+	}
+
+	#key(usage: number, down: boolean): void {
+		if (usage >= 0xe0 && usage <= 0xe7) {
+			const bit = 1 << (usage - 0xe0);
+			this.#modifiers = down ? this.#modifiers | bit : this.#modifiers & ~bit;
+			return;
+		}
+		const held = this.#keys.indexOf(usage);
+		if (down && held < 0 && this.#keys.length < 6) this.#keys.push(usage);
+		if (!down && held >= 0) this.#keys.splice(held, 1);
+	}
+
+	#report(device: HidDevice, report: Uint8Array): void {
+		this.#send(encodeHidPacket(device, report, this.#sequence));
+		this.#sequence = (this.#sequence + 1) >>> 0;
+	}
+
 	/** Tells the BMC we are still here; the HTML5 viewer sends this every 3 s. */
 	keepAlive(): void {
 		if (!this.closed) this.#send(encodeIvtp(IvtpType.KEEP_ALIVE));
@@ -354,6 +555,21 @@ export class KvmClient {
 			case IvtpType.POWER_STATUS:
 				this.#power = packet.status === PowerStatus.OFF ? "off" : "on";
 				break;
+			case IvtpType.KEYBOARD_LEDS:
+				if (packet.payload.length > 0) this.#leds = packet.payload[0];
+				break;
+			case IvtpType.SET_NEXT_MASTER:
+			case IvtpType.KVM_SHARING: {
+				const privilege = packet.status & 0xff;
+				if (
+					(privilege === KvmPrivilege.RESPONSE_TO_SLAVE ||
+						privilege === KvmPrivilege.SWITCH_MASTER) &&
+					packet.status >> 8 === KvmRequest.ALLOWED
+				) {
+					this.#master = true;
+				}
+				break;
+			}
 			case IvtpType.VIDEO_PACKETS: {
 				if (!this.#assembler.inProgress) this.#framesStarted++;
 				const frame = this.#assembler.push(packet.payload);
@@ -464,6 +680,28 @@ export async function captureScreenshot(options: KvmConnectOptions): Promise<Cap
 	} finally {
 		kvm.close();
 	}
+}
+
+/** Our button bits (left 1, middle 2, right 4) as HID's (left 1, right 2, middle 4). */
+function hidButtons(buttons: number): number {
+	return (buttons & 1) | ((buttons & 4) >> 1) | ((buttons & 2) << 1);
+}
+
+/** Resolves after `ms`, or rejects when `signal` aborts first. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	if (ms <= 0) return Promise.resolve();
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => {
+			signal?.removeEventListener("abort", onAbort);
+			resolve();
+		}, ms);
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(new KvmError("aborted", "sending input: cancelled"));
+		};
+		if (signal?.aborted) onAbort();
+		else signal?.addEventListener("abort", onAbort, { once: true });
+	});
 }
 
 function isPacket(event: KvmEvent, type: number): true | undefined {

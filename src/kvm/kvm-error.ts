@@ -23,7 +23,11 @@ export type KvmFailure =
 	| "timeout"
 	| "aborted"
 	/** The BMC uses a feature this project does not implement (RC4 video). */
-	| "unsupported";
+	| "unsupported"
+	/** Another viewer holds keyboard and mouse control and did not hand it over. */
+	| "control-refused"
+	/** The BMC did not accept a power request. */
+	| "power-refused";
 
 /** A refusal or failure of the BMC side, with a message fit for the end user. */
 export class KvmError extends UserFacingError {
