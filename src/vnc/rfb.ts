@@ -1,6 +1,7 @@
 import { concatBytes } from "../bytes.ts";
 import { LimitError, ProtocolError } from "../errors.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
+import type { InputEvent } from "../input/events.ts";
 import { ByteQueue } from "./byte-queue.ts";
 import { vncAuthResponse } from "./des.ts";
 import { CopyRectDecoder } from "./encodings/copyrect.ts";
@@ -9,6 +10,7 @@ import type { DecodeTarget, Rect, RectDecoder } from "./encodings/index.ts";
 import { RawDecoder } from "./encodings/raw.ts";
 import { TightDecoder } from "./encodings/tight.ts";
 import { ZrleDecoder } from "./encodings/zrle.ts";
+import { encodeInput } from "./input.ts";
 import {
 	encodePixelFormat,
 	type PixelFormat,
@@ -26,6 +28,8 @@ export const Encoding = {
 	tight: 7,
 	zrle: 16,
 	desktopSize: -223,
+	/** QEMU Extended Key Event: the server takes physical keys (XT scancodes) with keysyms. */
+	qemuExtendedKeyEvent: -258,
 	/** Tight JPEG quality 0..9 (-32..-23); without one, Tight servers stay lossless. */
 	jpegQuality: (level: number): number => -32 + level,
 } as const;
@@ -38,6 +42,7 @@ export const DEFAULT_ENCODINGS: readonly number[] = [
 	Encoding.hextile,
 	Encoding.raw,
 	Encoding.desktopSize,
+	Encoding.qemuExtendedKeyEvent,
 ];
 
 export interface RfbOptions {
@@ -124,6 +129,10 @@ export class RfbClient {
 	#rectsLeft = -1;
 	#rect: (Rect & { encoding: number }) | null = null;
 	#resized = false;
+	/** Whether the update so far holds only acknowledgements (no pixels, no resize). */
+	#onlyAcks = false;
+	/** The server acknowledged QEMU Extended Key Events. */
+	#qemuKeys = false;
 
 	#haveFrame = false;
 	#wantFrame = false;
@@ -157,6 +166,19 @@ export class RfbClient {
 	/** Rectangles decoded so far, by encoding number. */
 	get rectCounts(): ReadonlyMap<number, number> {
 		return this.#rectCounts;
+	}
+	/** Whether keys go out as QEMU Extended Key Events (physical key and keysym). */
+	get qemuKeys(): boolean {
+		return this.#qemuKeys;
+	}
+
+	/** Queues keyboard and mouse input, in order (see `encodeInput`). */
+	sendInput(events: readonly InputEvent[]): void {
+		if (this.#state !== "normal") throw new Error("RfbClient.sendInput before ready");
+		const { width, height } = this.#fb;
+		for (const m of encodeInput(events, { qemuKeys: this.#qemuKeys, width, height })) {
+			this.#send(m);
+		}
 	}
 
 	takeOutput(): Uint8Array | null {
@@ -380,6 +402,7 @@ export class RfbClient {
 				// FramebufferUpdate
 				if (q.length < 4) return false;
 				this.#rectsLeft = q.u16(2);
+				this.#onlyAcks = this.#rectsLeft > 0;
 				q.skip(4);
 				return true;
 			}
@@ -425,6 +448,18 @@ export class RfbClient {
 				encoding: q.s32(8),
 			};
 			q.skip(12);
+			if (rect.encoding === Encoding.qemuExtendedKeyEvent) {
+				// QEMU's acknowledgement: no data, and its size (the screen's) paints nothing.
+				if (!this.#encodings.includes(rect.encoding)) {
+					throw new ProtocolError(
+						"VNC server acknowledged QEMU key events, which we did not ask for",
+					);
+				}
+				this.#qemuKeys = true;
+				this.#rectsLeft--;
+				return true;
+			}
+			this.#onlyAcks = false;
 			this.#painted += rect.width * rect.height;
 			const budget = SCREENS_PER_REQUEST * this.#maxWidth * this.#maxHeight;
 			if (this.#painted > budget) {
@@ -469,6 +504,8 @@ export class RfbClient {
 	}
 
 	#updateDone(): void {
+		// QEMU sends its acknowledgement unasked, in an update of its own: not a frame.
+		if (this.#onlyAcks) return;
 		if (this.#resized) {
 			// New screen size: its pixels come with a full update we ask for now.
 			this.#resized = false;

@@ -3,6 +3,7 @@ import { describeRedirect } from "../http/redirect.ts";
 import { fetchUpgrade } from "../http/upgrade.ts";
 import { workersLimitHint } from "../http/workers-limits.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
+import type { InputEvent } from "../input/events.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
 
 export interface VncConnectOptions extends RfbOptions {
@@ -180,6 +181,35 @@ export class VncClient {
 		}
 		const fb = this.#rfb.framebuffer;
 		return { width: fb.width, height: fb.height, rgba: fb.rgba.slice() };
+	}
+
+	/** Whether keys go out as QEMU Extended Key Events (the server acknowledged them). */
+	get qemuKeys(): boolean {
+		return this.#rfb.qemuKeys;
+	}
+
+	/**
+	 * Sends keyboard and mouse input in order, after any capture under way
+	 * has its frame. RFB has no acknowledgement for input: this resolves once
+	 * the bytes are handed to the socket, which delivers them in order.
+	 */
+	sendInput(events: readonly InputEvent[]): Promise<void> {
+		const run = this.#queue.then(() => {
+			if (this.#failure) throw this.#failure;
+			try {
+				this.#rfb.sendInput(events);
+				this.#flush();
+			} catch (e) {
+				this.#fail(
+					e instanceof UserFacingError
+						? e
+						: new ProtocolError(`VNC: sending input failed: ${(e as Error)?.message ?? e}`),
+				);
+				throw this.#failure;
+			}
+		});
+		this.#queue = run.catch(() => {});
+		return run;
 	}
 
 	close(): void {

@@ -27,7 +27,18 @@ export interface MiniServerOptions {
 	cell?: { width: number; height: number };
 	/** Tight variants to rotate through (each falls back to copy where it can't apply). */
 	tightModes?: TightMode[];
+	/**
+	 * Take QEMU Extended Key Events: acknowledge them as QEMU does, with an
+	 * update of one -258 rectangle sent as soon as SetEncodings asks for them.
+	 */
+	qemuKeys?: boolean;
 }
+
+/** One input message the client sent: KeyEvent, QEMU Extended Key Event or PointerEvent. */
+export type ReceivedInput =
+	| { type: "key"; down: boolean; keysym: number }
+	| { type: "qemu-key"; down: boolean; keysym: number; keycode: number }
+	| { type: "pointer"; mask: number; x: number; y: number };
 
 const RAW = 0;
 const COPYRECT = 1;
@@ -35,6 +46,7 @@ const HEXTILE = 5;
 const TIGHT = 7;
 const ZRLE = 16;
 const DESKTOP_SIZE = -223;
+const QEMU_KEY_EVENT = -258;
 
 interface Area {
 	x: number;
@@ -54,6 +66,8 @@ export class MiniRfbServer {
 	readonly variants = new Map<string, number>();
 	/** ClientInit's shared flag, once received. */
 	shared = -1;
+	/** Every input message received, in order. */
+	readonly input: ReceivedInput[] = [];
 
 	#in: number[] = [];
 	#out: number[] = [];
@@ -222,6 +236,45 @@ export class MiniRfbServer {
 					const o = 4 + 4 * i;
 					this.encodings.push((m[o] << 24) | (m[o + 1] << 16) | (m[o + 2] << 8) | m[o + 3]);
 				}
+				if (this.opts.qemuKeys && this.encodings.includes(QEMU_KEY_EVENT)) {
+					this.#u8(0);
+					this.#u8(0);
+					this.#u16(1);
+					// QEMU gives the acknowledgement the screen's size; it carries no data.
+					this.#rectHeader(
+						{ x: 0, y: 0, w: this.screen.width, h: this.screen.height },
+						QEMU_KEY_EVENT,
+					);
+				}
+				return true;
+			}
+			case 4: {
+				const m = this.#take(8);
+				if (!m) return false;
+				this.input.push({ type: "key", down: m[1] !== 0, keysym: u32(m, 4) });
+				return true;
+			}
+			case 5: {
+				const m = this.#take(6);
+				if (!m) return false;
+				this.input.push({
+					type: "pointer",
+					mask: m[1],
+					x: (m[2] << 8) | m[3],
+					y: (m[4] << 8) | m[5],
+				});
+				return true;
+			}
+			case 255: {
+				const m = this.#take(12);
+				if (!m) return false;
+				if (m[1] !== 0) throw new Error(`mini server: QEMU client message subtype ${m[1]}`);
+				this.input.push({
+					type: "qemu-key",
+					down: ((m[2] << 8) | m[3]) !== 0,
+					keysym: u32(m, 4),
+					keycode: u32(m, 8),
+				});
 				return true;
 			}
 			case 3: {
@@ -674,6 +727,10 @@ class Deflater {
 		this.#chunks = [];
 		return all;
 	}
+}
+
+function u32(m: number[], o: number): number {
+	return ((m[o] << 24) | (m[o + 1] << 16) | (m[o + 2] << 8) | m[o + 3]) >>> 0;
 }
 
 function bytesOf(v: number, n: number, bigEndian: boolean): number[] {

@@ -63,6 +63,11 @@ export class VncProvider implements Provider {
 	}
 }
 
+const NO_POWER =
+	"VNC consoles have no power control: RFB carries the screen, keyboard and mouse, nothing else. " +
+	"Switch the machine on, off or reset it where it runs (the hypervisor: virsh, Proxmox, the cloud panel; " +
+	"or its BMC over IPMI). To reboot a running system, send_keys ctrl+alt+Delete with confirm: true.";
+
 /** A VNC connection that reconnects on the next capture once suspended or dropped. */
 class VncConsoleLink implements ConsoleLink {
 	// RFB has no notion of power: a VNC server that answers shows a running screen.
@@ -100,13 +105,18 @@ class VncConsoleLink implements ConsoleLink {
 		return (this.#client as VncClient).capture({ signal: ctx.signal });
 	}
 
-	// TODO(issue 8/13): replaced by the input and power work before landing.
-	async sendInput(_events: readonly InputEvent[], _ctx: CallContext): Promise<void> {
-		throw new UserFacingError("this console does not take input yet");
+	async sendInput(events: readonly InputEvent[], ctx: CallContext): Promise<void> {
+		if (!this.#client || this.#client.closed) {
+			await this.connect(ctx);
+			// A frame first: servers acknowledge physical keys (QEMU Extended Key Events) by then.
+			await (this.#client as VncClient).capture({ signal: ctx.signal });
+		}
+		await (this.#client as VncClient).sendInput(events);
 	}
 
-	async power(_action: PowerAction, _ctx: CallContext): Promise<PowerReport> {
-		throw new UserFacingError("this console has no power control yet");
+	async power(action: PowerAction, _ctx: CallContext): Promise<PowerReport> {
+		if (action === "status") return { state: "unknown", detail: NO_POWER };
+		throw new UserFacingError(NO_POWER);
 	}
 
 	suspend(): void {
