@@ -30,7 +30,8 @@ export interface MockServer {
 	ip: string;
 	ipmi: {
 		activated: boolean;
-		supportedFeatures: {
+		/** Absent, as some answers have it: the access types are then not listed (all are granted). */
+		supportedFeatures?: {
 			kvmipHtml5URL: boolean;
 			kvmipJnlp: boolean;
 			serialOverLanSshKey: boolean;
@@ -83,6 +84,8 @@ export interface TaskPlan {
 	/** "never" keeps the task at "doing" forever. */
 	outcome: "done" | "cancelled" | "customerError" | "ovhError" | "never";
 	comment: string;
+	/** Reported instead of "doing" while the task runs (a status OVH might add). */
+	runningAs?: string;
 }
 
 interface MockTask {
@@ -90,7 +93,7 @@ interface MockTask {
 	server: string;
 	ttl: number;
 	polls: number;
-	status: TaskStatus;
+	status: TaskStatus | string;
 	startDate: string;
 }
 
@@ -109,6 +112,11 @@ export class MockOvh {
 	taskPlan: TaskPlan = { pollsToFinish: 3, outcome: "done", comment: "Access granted" };
 	/** The address POST /me/geolocation reports. */
 	geolocationIp = "198.51.100.23";
+	/**
+	 * Who POST /me/geolocation answers: anyone (as OVH does), only signed calls
+	 * (else 401), or nobody (401 NOT_GRANTED_CALL: the key lacks the rule).
+	 */
+	geolocationAuth: "none" | "signed" | "not-granted" = "none";
 	/** Most requests in flight at once so far. */
 	maxInFlight = 0;
 	#inFlight = 0;
@@ -215,6 +223,13 @@ export class MockOvh {
 		// The two calls OVH serves without authentication.
 		if (route === "GET /auth/time") return json(this.#serverTime());
 		if (route === "POST /me/geolocation") {
+			if (this.geolocationAuth === "not-granted") {
+				return authError(401, "NOT_GRANTED_CALL", "This call has not been granted");
+			}
+			if (this.geolocationAuth === "signed") {
+				const refused = await this.#authenticate(request, bodyText);
+				if (refused) return refused;
+			}
 			return json({ continent: "europe", countryCode: "fr", ip: this.geolocationIp });
 		}
 		const refused = await this.#authenticate(request, bodyText);
@@ -333,7 +348,8 @@ export class MockOvh {
 			});
 		}
 		const key = body.type as keyof MockServer["ipmi"]["supportedFeatures"];
-		if (!server.ipmi.activated || !server.ipmi.supportedFeatures[key]) {
+		const { activated, supportedFeatures } = server.ipmi;
+		if (!activated || (supportedFeatures && !supportedFeatures[key])) {
 			return error(403, {
 				class: "Client::Forbidden",
 				message: `${body.type} is not supported on this server`,
@@ -353,15 +369,19 @@ export class MockOvh {
 
 	/** Each poll moves a task on: init, todo, doing..., then the planned outcome. */
 	#advance(task: MockTask): void {
-		if (task.status !== "init" && task.status !== "todo" && task.status !== "doing") return;
+		if (this.#finished(task)) return;
 		task.polls++;
-		const { pollsToFinish, outcome } = this.taskPlan;
+		const { pollsToFinish, outcome, runningAs = "doing" } = this.taskPlan;
 		if (task.polls >= pollsToFinish && outcome !== "never") task.status = outcome;
-		else task.status = task.polls === 1 ? "todo" : "doing";
+		else task.status = task.polls === 1 ? "todo" : runningAs;
+	}
+
+	#finished(task: MockTask): boolean {
+		return ["done", "cancelled", "customerError", "ovhError"].includes(task.status);
 	}
 
 	#taskJson(task: MockTask) {
-		const finished = task.status !== "init" && task.status !== "todo" && task.status !== "doing";
+		const finished = this.#finished(task);
 		const now = new Date(this.#serverTime() * 1000).toISOString();
 		return {
 			taskId: task.taskId,
@@ -397,7 +417,11 @@ function error(status: number, body: unknown, headers: Record<string, string> = 
 	return json(body, status, headers);
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 403: "Forbidden" };
+const STATUS_TEXT: Record<number, string> = {
+	400: "Bad Request",
+	401: "Unauthorized",
+	403: "Forbidden",
+};
 
 function authError(status: number, errorCode: string, message: string): Response {
 	return error(status, { errorCode, httpCode: `${status} ${STATUS_TEXT[status]}`, message });

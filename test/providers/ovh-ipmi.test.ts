@@ -166,6 +166,43 @@ describe("requestKvmViewerUrl", () => {
 		);
 	});
 
+	it("tries the HTML5 KVM when the IPMI features answer lists no supportedFeatures", async () => {
+		const { mock, client } = ovhTestRig();
+		const server = mock.addServer(SERVER);
+		delete server.ipmi.supportedFeatures;
+		const viewer = await requestKvmViewerUrl(client, SERVER, { ipToAllow: IP });
+		expect(viewer.url).toMatch(/^https:\/\/kvm\.mock-bmc\.example\//);
+		expect(mock.requestsTo(/features\/ipmi\/access$/, "POST")).toHaveLength(1);
+	});
+
+	it("keeps polling a task whose status it does not know, until done", async () => {
+		const { mock, client } = ovhTestRig();
+		mock.addServer(SERVER);
+		mock.taskPlan = { pollsToFinish: 4, outcome: "done", comment: "", runningAs: "waitingForBmc" };
+		const progress: string[] = [];
+		const viewer = await requestKvmViewerUrl(client, SERVER, {
+			ipToAllow: IP,
+			onProgress: (p) => progress.push(p.message),
+		});
+		expect(viewer.url).toMatch(/\/viewer$/);
+		expect(progress.filter((m) => m.endsWith(": waitingForBmc"))).toHaveLength(2);
+	});
+
+	it("keeps polling a task whose status it does not know until the deadline, then names that status", async () => {
+		const { mock, client } = ovhTestRig();
+		mock.addServer(SERVER);
+		mock.taskPlan = { pollsToFinish: 1, outcome: "never", comment: "", runningAs: "stuck" };
+		const error = await requestKvmViewerUrl(client, SERVER, {
+			ipToAllow: IP,
+			deadlineMs: 20_000,
+		}).catch((e: unknown) => e);
+		const [task] = [...mock.tasks.values()];
+		expect(error).toBeInstanceOf(OvhTaskError);
+		expect((error as Error).message).toBe(
+			`Timed out after 20 s waiting for OVH task ${task.taskId} (status: stuck) to open the KVM of ${SERVER}`,
+		);
+	});
+
 	it("refuses a bad ttl or ipToAllow before calling OVH", async () => {
 		const { mock, client } = ovhTestRig();
 		mock.addServer(SERVER);
@@ -216,6 +253,25 @@ describe("resolveIpToAllow", () => {
 		expect(calls).toHaveLength(2);
 		expect(calls[0].headers["x-ovh-signature"]).toBeUndefined();
 		expect(mock.requests.every((r) => r.path === "/me/geolocation")).toBe(true);
+	});
+
+	it("signs the call when OVH refuses it unsigned", async () => {
+		const { mock, client } = ovhTestRig();
+		mock.geolocationAuth = "signed";
+		expect(await resolveIpToAllow(client)).toBe(mock.geolocationIp);
+		const calls = mock.requestsTo("/me/geolocation", "POST");
+		expect(calls.map((c) => c.headers["x-ovh-signature"] !== undefined)).toEqual([false, true]);
+	});
+
+	it("on a 401 says to grant POST /me/geolocation to the consumer key or to set IPMI_ALLOWED_IP", async () => {
+		const { mock, client } = ovhTestRig();
+		mock.geolocationAuth = "not-granted";
+		const error = await resolveIpToAllow(client).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(ConfigError);
+		expect((error as Error).message).toBe(
+			'OVH refused POST /me/geolocation (HTTP 401 NOT_GRANTED_CALL), which tells ikvm-mcp the IP to allow: add {"method": "POST", "path": "/me/geolocation"} to the consumer key\'s access rules, or set IPMI_ALLOWED_IP to the IPv4 address OVH should let open the KVM',
+		);
+		expect(mock.requestsTo("/me/geolocation", "POST")).toHaveLength(2);
 	});
 
 	it("explains when OVH sees an IPv6 address", async () => {

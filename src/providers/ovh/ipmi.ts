@@ -7,7 +7,7 @@
 import { ConfigError, ProtocolError } from "../../errors.ts";
 import type { Progress } from "../types.ts";
 import type { OvhClient } from "./client.ts";
-import { OvhIpmiUnavailableError, OvhTaskError } from "./errors.ts";
+import { OvhApiError, OvhIpmiUnavailableError, OvhTaskError } from "./errors.ts";
 import { asObject, optionalString } from "./shape.ts";
 
 /** Minutes an access stays valid (dedicated.server.CacheTTLEnum). */
@@ -17,8 +17,11 @@ const ACCESS_TTLS: readonly number[] = [1, 3, 5, 10, 15];
 /** dedicated.server.IpmiAccessTypeEnum, in the order we name them to users. */
 const ACCESS_TYPES = ["kvmipHtml5URL", "kvmipJnlp", "serialOverLanURL", "serialOverLanSshKey"];
 
-/** dedicated.TaskStatusEnum */
-const PENDING_STATUSES = new Set(["init", "todo", "doing"]);
+/**
+ * dedicated.TaskStatusEnum's failures. Any other status but "done" (the
+ * pending init, todo, doing, or one OVH adds later) keeps us polling until
+ * the deadline.
+ */
 const FAILED_STATUSES = new Set(["cancelled", "customerError", "ovhError"]);
 
 const FIRST_POLL_DELAY_MS = 1000;
@@ -118,7 +121,8 @@ export async function requestKvmViewerUrl(
 /**
  * The address OVH should let open IPMI sessions: IPMI_ALLOWED_IP when set,
  * otherwise the address OVH itself sees this Worker calling from
- * (POST /me/geolocation, which needs no authentication).
+ * (POST /me/geolocation). OVH serves that call without authentication; where
+ * it refuses the plain call we sign it, so that a consumer key granting it works.
  */
 export async function resolveIpToAllow(
 	client: OvhClient,
@@ -135,10 +139,23 @@ export async function resolveIpToAllow(
 		return explicit;
 	}
 	const what = "OVH API POST /me/geolocation";
-	const seen = asObject(
-		await client.post("/me/geolocation", { signal, authenticated: false }),
-		what,
-	);
+	const geolocation = (authenticated: boolean) =>
+		client.post("/me/geolocation", { signal, authenticated });
+	let answer: unknown;
+	try {
+		answer = await geolocation(false).catch((error: unknown) => {
+			if (isRefusal(error)) return geolocation(true);
+			throw error;
+		});
+	} catch (error) {
+		if (!isRefusal(error)) throw error;
+		throw new ConfigError(
+			`OVH refused POST /me/geolocation (HTTP ${error.status}${error.errorCode ? ` ${error.errorCode}` : ""}), which tells ikvm-mcp the IP to allow: ` +
+				`add {"method": "POST", "path": "/me/geolocation"} to the consumer key's access rules, ` +
+				"or set IPMI_ALLOWED_IP to the IPv4 address OVH should let open the KVM",
+		);
+	}
+	const seen = asObject(answer, what);
 	const ip = optionalString(seen, "ip", what);
 	if (ip === null) throw new ProtocolError(`${what} did not say which IP it sees`);
 	if (!isIpv4(ip)) {
@@ -147,6 +164,10 @@ export async function resolveIpToAllow(
 		);
 	}
 	return ip;
+}
+
+function isRefusal(error: unknown): error is OvhApiError {
+	return error instanceof OvhApiError && (error.status === 401 || error.status === 403);
 }
 
 /** Dotted-quad IPv4, no leading zeros (which some parsers read as octal). */
@@ -165,6 +186,8 @@ function requireHtml5Kvm(serverId: string, answer: unknown): void {
 			[],
 		);
 	}
+	// Without a feature list there is nothing to rule out: try the HTML5 KVM.
+	if (ipmi.supportedFeatures === undefined || ipmi.supportedFeatures === null) return;
 	const features = asObject(ipmi.supportedFeatures, `${what}: supportedFeatures`);
 	const supported = ACCESS_TYPES.filter((type) => features[type] === true);
 	if (!supported.includes("kvmipHtml5URL")) {
@@ -186,13 +209,8 @@ function parseTask(answer: unknown, call: string): Task {
 	if (typeof taskId !== "number" || !Number.isSafeInteger(taskId)) {
 		throw new ProtocolError(`${what}: the task has no numeric taskId`);
 	}
-	if (
-		typeof status !== "string" ||
-		!(status === "done" || PENDING_STATUSES.has(status) || FAILED_STATUSES.has(status))
-	) {
-		throw new ProtocolError(
-			`${what}: task ${taskId} has an unknown status ${JSON.stringify(status)}`,
-		);
+	if (typeof status !== "string") {
+		throw new ProtocolError(`${what}: task ${taskId} has no status`);
 	}
 	return {
 		taskId,
