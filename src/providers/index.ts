@@ -8,15 +8,30 @@ import { ConfigError } from "../errors.ts";
 import { DemoProvider } from "./demo/provider.ts";
 import { OvhProvider } from "./ovh/provider.ts";
 import type { Provider } from "./types.ts";
+import { UnavailableProvider } from "./unavailable.ts";
 import { VncProvider } from "./vnc/provider.ts";
 
 /**
  * Ordered so that the first provider that `owns()` an id serves it: VNC and
- * the demo know their ids exactly; OVH takes any other id.
+ * the demo know their ids exactly; OVH takes any other id. A provider whose
+ * settings are broken is an UnavailableProvider carrying its ConfigError, so
+ * the others still work; one that cannot tell its ids comes last.
  */
 export function createProviders(env: Env): Provider[] {
-	const vnc = VncProvider.isConfigured(env) ? new VncProvider(env) : undefined;
-	const ovh = OvhProvider.isConfigured(env) ? new OvhProvider(env) : undefined;
+	const vnc = VncProvider.isConfigured(env)
+		? configured(
+				"vnc",
+				() => new VncProvider(env),
+				() => vncTargetIds(env),
+			)
+		: undefined;
+	const ovh = OvhProvider.isConfigured(env)
+		? configured(
+				"ovh",
+				() => new OvhProvider(env),
+				() => "any",
+			)
+		: undefined;
 	const mode = parseDemoMode(env);
 	const demo = mode === "on" || (mode === "auto" && !vnc && !ovh) ? new DemoProvider() : undefined;
 	const providers = [vnc, demo, ovh].filter((p) => p !== undefined);
@@ -26,5 +41,34 @@ export function createProviders(env: Env): Provider[] {
 				"and OVH_CONSUMER_KEY secrets, or VNC_TARGETS, or DEMO=on for the embedded demo (see the README).",
 		);
 	}
-	return providers;
+	const last = (p: Provider) => p instanceof UnavailableProvider && p.claimsAny;
+	return [...providers.filter((p) => !last(p)), ...providers.filter(last)];
+}
+
+function configured(
+	name: string,
+	create: () => Provider,
+	ids: () => ReadonlySet<string> | "any",
+): Provider {
+	try {
+		return create();
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		return new UnavailableProvider(name, error, ids());
+	}
+}
+
+/** The ids a broken VNC_TARGETS still names, so calls for them get its error; "any" when unreadable. */
+function vncTargetIds(env: Env): ReadonlySet<string> | "any" {
+	let json: unknown;
+	try {
+		json = JSON.parse(env.VNC_TARGETS ?? "");
+	} catch {
+		return "any";
+	}
+	if (!Array.isArray(json)) return "any";
+	const ids = json
+		.map((t) => (t as { id?: unknown } | null)?.id)
+		.filter((id) => typeof id === "string");
+	return new Set(ids as string[]);
 }
