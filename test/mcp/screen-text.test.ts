@@ -81,10 +81,7 @@ describe("screen text through MCP on the demo BMC", { timeout: 30_000 }, () => {
 
 	it("wait_for_screen: text and /regex/ are met at once, stable after stableSeconds", async () => {
 		const client = await connectClient();
-		for (const text of [
-			"Kernel panic - not syncing",
-			"/not SYNCING: vfs: unable to mount/i",
-		]) {
+		for (const text of ["Kernel panic - not syncing", "/not SYNCING: vfs: unable to mount/i"]) {
 			const result = await client.callTool({
 				name: "wait_for_screen",
 				arguments: { serverId: DEMO, until: "text", text, timeoutSeconds: 5, then: "none" },
