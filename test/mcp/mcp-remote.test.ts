@@ -37,6 +37,7 @@ describe("mcp-remote without a token", () => {
 			// Discovery and dynamic registration worked: it sends the owner to our /authorize.
 			expect(started.failure, started.log).toBeNull();
 			expect(started.log).not.toContain("Dynamic Client Registration rejected");
+			expect(started.log).toContain(`Discovered authorization server: ${started.origin}\n`);
 			const url = new URL(started.authorizationUrl ?? "about:blank");
 			expect(`${url.origin}${url.pathname}`).toBe(`${started.origin}/authorize`);
 			const redirect = `http://localhost:${started.callbackPort}/oauth/callback`;
