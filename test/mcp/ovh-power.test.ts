@@ -5,7 +5,9 @@
  * whose screen is a scripted host that boots whatever OVH's bootId says when
  * a reboot task is done.
  */
+import { runInDurableObject, env as testEnv } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AuditEntry } from "../../src/console/session.ts";
 import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
 import type { DemoScreen } from "../../src/providers/demo/machine.ts";
 import { DemoVideo } from "../../src/providers/demo/video.ts";
@@ -80,6 +82,17 @@ const text = (result: Result) =>
 		.join("\n");
 
 afterEach(() => testWorld.sessionProviders.clear());
+
+/** Reads (and, with `write`, first replaces) a key of the console's Durable Object storage. */
+function stored<T>(server: string, key: string, write?: T): Promise<T | undefined> {
+	return runInDurableObject(
+		testEnv.CONSOLE_SESSION.getByName(`ovh:${server}`),
+		async (_, state) => {
+			if (write !== undefined) await state.storage.put(key, write);
+			return state.storage.get<T>(key);
+		},
+	);
+}
 
 describe("OVH power and boot through MCP", { timeout: 120_000 }, () => {
 	it("status with no console open asks the OVH API, not the BMC", async () => {
@@ -208,6 +221,7 @@ describe("OVH power and boot through MCP", { timeout: 120_000 }, () => {
 		expect(ovh.requestsTo(`/dedicated/server/${server}`, "PUT").map((r) => r.body)).toEqual([
 			{ bootId: RESCUE_ID },
 		]);
+		expect(await stored<number>(server, "boot-before-rescue")).toBe(7);
 		expect(progress).toContain(`OVH task ${rescueTask.taskId} (hardReboot): done`);
 
 		const normal = (await client.callTool({
@@ -222,6 +236,7 @@ describe("OVH power and boot through MCP", { timeout: 120_000 }, () => {
 		// Restored from the console's storage: OVH's disk boots were never looked up.
 		expect(ovh.requestsTo(/bootType=harddisk/)).toEqual([]);
 		expect(host.bootId).toBe(7);
+		expect(await stored<number>(server, "boot-before-rescue")).toBeUndefined();
 
 		const status = (await client.callTool({
 			name: "power",
@@ -249,6 +264,40 @@ describe("OVH power and boot through MCP", { timeout: 120_000 }, () => {
 		);
 		expect(text(result)).toContain("Kernel panic - not syncing");
 		expect(result.structuredContent).toMatchObject({ booted: false });
+		await client.close();
+	});
+
+	it("the console keeps its last 50 actions: the oldest drops out, status shows the latest five", async () => {
+		const { server, env } = rig();
+		const seeded: AuditEntry[] = Array.from({ length: 50 }, (_, i) => ({
+			time: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+			action: "nmi",
+			who: `seed-${i}`,
+			outcome: "done",
+		}));
+		await stored(server, "power-audit", seeded);
+		const client = await connectClient(env);
+		const reset = (await client.callTool({
+			name: "power",
+			arguments: { serverId: server, action: "reset", confirm: true },
+		})) as Result;
+		expect(reset.isError, text(reset)).toBeFalsy();
+		const trail = (await stored<AuditEntry[]>(server, "power-audit")) ?? [];
+		expect(trail.length).toBe(50);
+		expect(trail[0].who).toBe("seed-1");
+		expect(trail.at(-1)).toMatchObject({ action: "reset", who: "bearer", outcome: "done" });
+		const status = (await client.callTool({
+			name: "power",
+			arguments: { serverId: server, action: "status" },
+		})) as Result;
+		const recent = (status.structuredContent as { recent: AuditEntry[] }).recent;
+		expect(recent.map((e) => e.who)).toEqual([
+			"seed-46",
+			"seed-47",
+			"seed-48",
+			"seed-49",
+			"bearer",
+		]);
 		await client.close();
 	});
 
