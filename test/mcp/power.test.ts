@@ -4,15 +4,20 @@
  * off, no confirmation, a token without console:power, a VNC target, boot
  * tools on a console that is not OVH) refused with nothing sent.
  */
+import {
+	Client as ModernClient,
+	StreamableHTTPClientTransport as ModernTransport,
+} from "@modelcontextprotocol/client";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Caller } from "../../src/mcp/caller.ts";
 import { SCOPES, type Scope } from "../../src/mcp/caller.ts";
+import type { ConsoleApi } from "../../src/mcp/console-call.ts";
 import { createMcpServer } from "../../src/mcp/server.ts";
 import { DemoProvider } from "../../src/providers/demo/provider.ts";
 import { consoleScreen, VncWorld } from "../hardening/rig.ts";
 import { capturedLogsPerTest } from "../hardening/support.ts";
 import { connectClient } from "../support/mcp-client.ts";
-import { connectToServer } from "../support/mcp-handler.ts";
+import { connectToServer, mcpServerFetch } from "../support/mcp-handler.ts";
 
 const logs = capturedLogsPerTest();
 /** The demo cycle as the client saw it, printed once the per-test log capture is gone. */
@@ -278,6 +283,57 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 		expect(server.sockets.length).toBe(1);
 		await client.close();
 	});
+
+	for (const [answer, ran] of [
+		[{ action: "accept", content: { confirm: true } }, true],
+		[{ action: "accept", content: { confirm: false } }, false],
+		[{ action: "decline" }, false],
+	] as const) {
+		it(`without confirm, a client that can be asked asks its user (${JSON.stringify(answer)})`, async () => {
+			const asked: string[] = [];
+			const powered: string[] = [];
+			const fetch = mcpServerFetch(() =>
+				createMcpServer({
+					providers: () => [new DemoProvider()],
+					toolTimeoutMs: () => 5000,
+					caller: everyone,
+					switches: () => ({ input: false, power: true }),
+					// The console's side is tested above; here only whether the tool calls it.
+					console: () =>
+						({
+							power: async (request: { action: string; who: string }) => {
+								powered.push(`${request.action} by ${request.who}`);
+								return { ok: true, state: "on", detail: "Reset.", via: "console" };
+							},
+						}) as unknown as ConsoleApi,
+				}),
+			);
+			const client = new ModernClient(
+				{ name: "modern", version: "1" },
+				{ capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: "auto" } },
+			);
+			client.setRequestHandler("elicitation/create", async (request) => {
+				asked.push((request.params as { message: string }).message);
+				return answer;
+			});
+			await client.connect(new ModernTransport(new URL("http://localhost/mcp"), { fetch }));
+			const result = (await client.callTool({
+				name: "power",
+				arguments: { serverId: DEMO, action: "reset" },
+			})) as Result;
+			expect(asked).toEqual([
+				"Reset demo-ami-bmc (hard reset: running work and unsaved data are lost)?",
+			]);
+			if (ran) {
+				expect(result.isError).toBeFalsy();
+				expect(powered).toEqual(["reset by bearer"]);
+			} else {
+				expect(text(result)).toBe("The user declined when asked to confirm. Nothing was sent.");
+				expect(powered).toEqual([]);
+			}
+			await client.close();
+		});
+	}
 
 	it("the tool's annotations mark power and boot destructive and not idempotent", async () => {
 		const client = await connectClient();
