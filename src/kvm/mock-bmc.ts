@@ -126,6 +126,8 @@ export interface MockBmcOptions {
 	 * old state after a power request (default 0), as a host that takes its time.
 	 */
 	powerLag?: number;
+	/** Keep every message the client sends, byte for byte (tests of exact packets; the demo keeps none). */
+	keepMessages?: boolean;
 }
 
 export interface MockKvmConnection {
@@ -135,6 +137,10 @@ export interface MockKvmConnection {
 	readonly input: HidPacket[];
 	/** POWER_CONTROL actions received, in order. */
 	readonly powerRequests: number[];
+	/** Bytes received from the client so far. */
+	readonly bytesReceived: number;
+	/** With `keepMessages`: every message the client sent, as sent. */
+	readonly messages: Uint8Array[];
 	/** Input the BMC dropped, and why (malformed, or sent without control). */
 	readonly dropped: string[];
 	/** Settles when the socket closes; `byClient` unless the mock closed it. */
@@ -326,6 +332,8 @@ class MockConnection implements MockKvmConnection {
 	readonly received: number[] = [];
 	readonly input: HidPacket[] = [];
 	readonly powerRequests: number[] = [];
+	readonly messages: Uint8Array[] = [];
+	bytesReceived = 0;
 	readonly dropped: string[] = [];
 	readonly closed: Promise<{ code: number; byClient: boolean }>;
 	isClosed = false;
@@ -379,6 +387,8 @@ class MockConnection implements MockKvmConnection {
 				typeof data === "string"
 					? Uint8Array.from(atob(data), (c) => c.charCodeAt(0))
 					: new Uint8Array(data);
+			this.bytesReceived += bytes.length;
+			if (options.keepMessages) this.messages.push(bytes.slice());
 			for (const packet of this.#framer.push(bytes)) {
 				this.received.push(packet.type);
 				this.#onPacket(packet.type, packet.status, packet.payload);
