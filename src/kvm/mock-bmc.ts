@@ -347,7 +347,8 @@ class MockConnection implements MockKvmConnection {
 	readonly #framer = new IvtpFramer();
 	readonly #machine: MockMachine;
 	#validated = false;
-	/** Keyed by the validated KVM token: a BMC can always read encrypted input. */
+	/** The validated KVM token: a BMC can always read encrypted input, keyed by it. */
+	#token = "";
 	#cipher: InputCipher | undefined;
 	#encryptionDemanded = false;
 	#master: boolean;
@@ -421,7 +422,7 @@ class MockConnection implements MockKvmConnection {
 					!issued.used;
 				if (issued) issued.used = true;
 				this.#validated = valid;
-				if (valid) this.#cipher = inputCipher(token);
+				if (valid) this.#token = token;
 				const result = valid ? ValidationResult.VALID : ValidationResult.INVALID_SESSION;
 				// Session index: 0 when this viewer holds control, 1 when another one does.
 				const index = this.#master ? 0 : 1;
@@ -498,7 +499,10 @@ class MockConnection implements MockKvmConnection {
 	#onInput(status: number, payload: Uint8Array): void {
 		let packet: HidPacket;
 		try {
-			packet = decodeHidPayload(status, payload, this.#cipher?.decrypt);
+			packet = decodeHidPayload(status, payload, (block) => {
+				this.#cipher ??= inputCipher(this.#token);
+				return this.#cipher.decrypt(block);
+			});
 		} catch (error) {
 			this.dropped.push((error as Error).message);
 			return;
