@@ -84,15 +84,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			join(dir, "passwd"),
 			execFileSync(TOOLS.vncpasswd, ["-f"], { input: `${password}\n` }),
 		);
-		const display = freeDisplay();
+		// Another Xvnc (a parallel test run) may take the same free display first: then Xvnc
+		// exits at once and the next free display is tried.
+		let display = 0;
+		const tried = new Set<number>();
 		const rfbPort = await freePort();
-		const wsPort = await freePort();
-		const env = { ...process.env, DISPLAY: `:${display}` };
-		const xdotool = (...args: string[]) =>
-			execFileSync(TOOLS.xdotool, args, { env, timeout: 10_000 }).toString().trim();
-
-		procs.push(
-			spawnGroup(TOOLS.Xvnc, [
+		for (let attempt = 1; ; attempt++) {
+			display = freeDisplay(tried);
+			tried.add(display);
+			const xvnc = spawnGroup(TOOLS.Xvnc, [
 				`:${display}`,
 				"-rfbport",
 				String(rfbPort),
@@ -110,9 +110,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
 				"ikvm-mcp input test",
 				"-nolisten",
 				"tcp",
-			]),
-		);
-		await waitForPort(rfbPort);
+			]);
+			procs.push(xvnc);
+			const exited = new Promise<"exited">((resolve) => xvnc.once("exit", () => resolve("exited")));
+			const listening = waitForPort(rfbPort).then(
+				() => "listening" as const,
+				(error: Error) => error,
+			);
+			const outcome = await Promise.race([listening, exited]);
+			if (outcome instanceof Error) throw outcome;
+			if (outcome === "listening") break;
+			if (attempt === 3)
+				throw new Error(`Xvnc exited at once on three displays, the last :${display}`);
+		}
+		const wsPort = await freePort();
+		const env = { ...process.env, DISPLAY: `:${display}` };
+		const xdotool = (...args: string[]) =>
+			execFileSync(TOOLS.xdotool, args, { env, timeout: 10_000 }).toString().trim();
 		procs.push(spawnGroup(TOOLS.websockify, [`127.0.0.1:${wsPort}`, `127.0.0.1:${rfbPort}`]));
 		await waitForPort(wsPort);
 

@@ -230,8 +230,10 @@ export async function killGroup(p: ChildProcess): Promise<void> {
 	if (alive()) throw new Error(`process group ${pgid} (${p.spawnfile}) survived SIGKILL`);
 }
 
-export function freeDisplay(): number {
+/** The first display from :40 with neither lock nor socket; `tried` are skipped (taken without a lock). */
+export function freeDisplay(tried: ReadonlySet<number> = new Set()): number {
 	for (let n = 40; n < 100; n++) {
+		if (tried.has(n)) continue;
 		if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return n;
 	}
 	throw new Error("no free X display between :40 and :99");
