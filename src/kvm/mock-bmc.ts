@@ -16,6 +16,7 @@ import type { FetchLike } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
 import { encodeFrameHeader } from "./frame-header.ts";
 import { decodeHidPayload, type HidPacket } from "./hid.ts";
+import { type InputCipher, inputCipher } from "./input-cipher.ts";
 import {
 	decodeValidatePayload,
 	encodeIvtp,
@@ -128,6 +129,13 @@ export interface MockBmcOptions {
 	powerLag?: number;
 	/** Keep every message the client sends, byte for byte (tests of exact packets; the demo keeps none). */
 	keepMessages?: boolean;
+	/**
+	 * The BMC demands encrypted input (KMCrypt, input-cipher.ts) from the
+	 * start: INITIAL_ENCRYPTION_STATUS right after validation, as when another
+	 * viewer had turned it on. Plain reports are dropped from then on. (A
+	 * connection's `demandEncryptedInput()` asks for it mid-session.)
+	 */
+	encryptedInput?: boolean;
 }
 
 export interface MockKvmConnection {
@@ -143,6 +151,8 @@ export interface MockKvmConnection {
 	readonly messages: Uint8Array[];
 	/** Input the BMC dropped, and why (malformed, or sent without control). */
 	readonly dropped: string[];
+	/** Sends ENCRYPTION_STATUS, as when another viewer turns encryption on; plain input is dropped after. */
+	demandEncryptedInput(): void;
 	/** Settles when the socket closes; `byClient` unless the mock closed it. */
 	readonly closed: Promise<{ code: number; byClient: boolean }>;
 	readonly isClosed: boolean;
@@ -345,6 +355,10 @@ class MockConnection implements MockKvmConnection {
 	readonly #framer = new IvtpFramer();
 	readonly #machine: MockMachine;
 	#validated = false;
+	/** The validated KVM token: a BMC can always read encrypted input, keyed by it. */
+	#token = "";
+	#cipher: InputCipher | undefined;
+	#encryptionDemanded = false;
 	#master: boolean;
 	#frameIndex = 0;
 	#closedByMock = false;
@@ -396,6 +410,11 @@ class MockConnection implements MockKvmConnection {
 		});
 	}
 
+	demandEncryptedInput(): void {
+		this.#encryptionDemanded = true;
+		this.#send([encodeIvtp(IvtpType.ENCRYPTION_STATUS)]);
+	}
+
 	start(): void {
 		const full = this.#options.misbehave === "too-many-sessions";
 		this.#send([encodeIvtp(full ? IvtpType.MAX_SESSION_CLOSE : IvtpType.CONNECTION_ALLOWED)]);
@@ -413,6 +432,7 @@ class MockConnection implements MockKvmConnection {
 					!issued.used;
 				if (issued) issued.used = true;
 				this.#validated = valid;
+				if (valid) this.#token = token;
 				const result = valid ? ValidationResult.VALID : ValidationResult.INVALID_SESSION;
 				// Session index: 0 when this viewer holds control, 1 when another one does.
 				const index = this.#master ? 0 : 1;
@@ -421,6 +441,10 @@ class MockConnection implements MockKvmConnection {
 				];
 				const power = this.#powerStatus();
 				if (valid && power) reply.push(power);
+				if (valid && this.#options.encryptedInput) {
+					this.#encryptionDemanded = true;
+					reply.push(encodeIvtp(IvtpType.INITIAL_ENCRYPTION_STATUS));
+				}
 				this.#send(reply);
 				return;
 			}
@@ -485,9 +509,16 @@ class MockConnection implements MockKvmConnection {
 	#onInput(status: number, payload: Uint8Array): void {
 		let packet: HidPacket;
 		try {
-			packet = decodeHidPayload(status, payload);
+			packet = decodeHidPayload(status, payload, (block) => {
+				this.#cipher ??= inputCipher(this.#token);
+				return this.#cipher.decrypt(block);
+			});
 		} catch (error) {
 			this.dropped.push((error as Error).message);
+			return;
+		}
+		if (this.#encryptionDemanded && !packet.encrypted) {
+			this.dropped.push(`plain ${packet.device} report while the BMC demands encrypted input`);
 			return;
 		}
 		if (!this.#validated || !this.#master) {

@@ -140,6 +140,7 @@ export class OvhProvider implements Provider {
 				allowedIp: ipToAllow,
 				maxWidth: this.#limits.maxWidth,
 				maxHeight: this.#limits.maxHeight,
+				inputDelayMs: this.#limits.inputDelayMs,
 			},
 			ctx,
 		);
