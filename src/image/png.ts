@@ -58,7 +58,7 @@ export function encodePng(fb: Framebuffer): Uint8Array {
 	const indexed = indexedScanlines(fb);
 	if (indexed === undefined) return rgbPng(fb);
 	const level = indexed.rows.length <= LAZY_MATCH_MAX_BYTES ? LAZY_LEVEL : GREEDY_LEVEL;
-	const idat = deflateSync(indexed.rows, { level });
+	const idat = deflateSync(indexed.rows, { level, chunkSize: deflateRoom(indexed.rows.length) });
 	const palette = indexed.palette?.length ?? 0;
 	// Signature, then IHDR, PLTE, IDAT and IEND: 12 bytes of length, type and CRC each.
 	const size = SIGNATURE.length + 4 * 12 + 13 + palette + idat.length;
@@ -100,7 +100,13 @@ function rgbPng(fb: Framebuffer): Uint8Array {
 		}
 		const data = band.subarray(0, o);
 		adler.update(data);
-		png.write(deflateRawSync(data, { level, finishFlush: constants.Z_SYNC_FLUSH }));
+		png.write(
+			deflateRawSync(data, {
+				level,
+				finishFlush: constants.Z_SYNC_FLUSH,
+				chunkSize: deflateRoom(data.length),
+			}),
+		);
 	}
 	// An empty final block with fixed codes: BFINAL 1, BTYPE 01, end-of-block 0000000.
 	png.write(Uint8Array.of(0x03, 0x00));
@@ -109,6 +115,15 @@ function rgbPng(fb: Framebuffer): Uint8Array {
 	png.close(idat);
 	png.chunk("IEND", new Uint8Array(0));
 	return png.finish();
+}
+
+/**
+ * Output room for deflating `bytes` bytes in one piece: Node's zlib then
+ * fills one buffer and returns it, where its default 16 KiB pieces would
+ * be joined into a second copy.
+ */
+function deflateRoom(bytes: number): number {
+	return bytes + (bytes >> 10) + 1024;
 }
 
 function ihdr(fb: Framebuffer, s: { colourType: number; bitDepth: number }): Uint8Array {
@@ -214,27 +229,38 @@ function indexedScanlines(fb: Framebuffer): Scanlines | undefined {
 	const keys = new Uint32Array(1 << HASH_BITS);
 	const slots = new Int16Array(1 << HASH_BITS).fill(-1);
 	const firstPixel = new Int32Array(MAX_PALETTE);
+	/** The colour's slot in the table, where it is or where it goes. */
+	const slotOf = (word: number): number => {
+		let h = Math.imul(word, 0x9e3779b1) >>> (32 - HASH_BITS);
+		while (slots[h] >= 0 && keys[h] !== word) h = (h + 1) & HASH_MASK;
+		return h;
+	};
+	// First the palette, so a many-colour screen is known as one before any row is allocated.
 	let colours = 0;
+	let last = ~words[0];
+	for (let p = 0; p < words.length; p++) {
+		const word = words[p];
+		if (word === last) continue;
+		last = word;
+		const h = slotOf(word);
+		if (slots[h] >= 0) continue;
+		if (colours === MAX_PALETTE) return undefined;
+		keys[h] = word;
+		slots[h] = colours;
+		firstPixel[colours++] = p;
+	}
 	// One index per pixel, each row after a zero filter byte: 8-bit rows as
 	// they will be written; lower depths are packed in place afterwards.
 	const stride = width + 1;
 	const rows = new Uint8Array(height * stride);
-	let last = ~words[0];
+	last = ~words[0];
 	let lastIndex = 0;
 	for (let y = 0, p = 0; y < height; y++) {
 		for (let o = y * stride + 1, end = o + width; o < end; o++, p++) {
 			const word = words[p];
 			if (word !== last) {
-				let h = Math.imul(word, 0x9e3779b1) >>> (32 - HASH_BITS);
-				while (slots[h] >= 0 && keys[h] !== word) h = (h + 1) & HASH_MASK;
-				if (slots[h] < 0) {
-					if (colours === MAX_PALETTE) return undefined;
-					keys[h] = word;
-					slots[h] = colours;
-					firstPixel[colours++] = p;
-				}
 				last = word;
-				lastIndex = slots[h];
+				lastIndex = slots[slotOf(word)];
 			}
 			rows[o] = lastIndex;
 		}
