@@ -1,7 +1,9 @@
 /**
  * Benchmark, not a test: AST2x00 decode speed, the screenshot pipeline
- * (decode -> optimiseForVision -> encodePng) stage by stage, and the peak
- * memory of one 1920x1200 screenshot, each beside its target.
+ * (decode -> optimiseForVision -> encodePng) stage by stage, the peak
+ * memory of one 1920x1200 screenshot, and the peak memory of the worst
+ * capture the memory budget accepts (a 2560x1600 screen of noise over VNC,
+ * Raw and ZRLE, through optimise and both PNGs), each beside its target.
  *
  *   npm run bench
  *
@@ -9,12 +11,27 @@
  * The machine may be shared: the load average is printed before and after.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+	closeSync,
+	existsSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	readSync,
+	rmSync,
+	writeFileSync,
+} from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { deflateSync, constants as zlibConstants } from "node:zlib";
+import {
+	CAPTURE_BUDGET_BYTES,
+	DEFAULT_MAX_HEIGHT,
+	DEFAULT_MAX_WIDTH,
+} from "../src/image/budget.ts";
 import type { Framebuffer } from "../src/image/framebuffer.ts";
 import { optimiseForVision } from "../src/image/optimise.ts";
 import { encodePng } from "../src/image/png.ts";
@@ -29,6 +46,8 @@ import {
 	renderConsoleScreen,
 	VGA_PALETTE,
 } from "../src/providers/demo/console-screen.ts";
+import { encodePixelFormat, RGB888_LE } from "../src/vnc/pixel-format.ts";
+import { Encoding, RfbClient } from "../src/vnc/rfb.ts";
 import { CAPTURE_HEADERS } from "../test/support/captures.ts";
 import { benchDecode } from "./bench-decode.ts";
 
@@ -361,11 +380,170 @@ function printMemory(): void {
 	);
 }
 
+/** Bytes per WebSocket message when the VNC stream is replayed, about what websockify sends. */
+const VNC_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * What a VNC server sends for one capture of a width x height screen of
+ * noise (the worst case: every pixel its own colour, nothing compresses):
+ * the RFB 3.8 handshake announcing RGB888_LE, then one update of one
+ * rectangle, Raw or ZRLE (raw tiles, one sync-flushed zlib piece).
+ */
+function vncStream(encoding: number, width: number, height: number): Uint8Array {
+	let seed = 0x9e3779b9;
+	const noise = (n: number) => {
+		const b = new Uint8Array(n);
+		for (let i = 0; i < n; i++) {
+			seed ^= seed << 13;
+			seed ^= seed >>> 17;
+			seed ^= seed << 5;
+			b[i] = seed;
+		}
+		return b;
+	};
+	const init = new Uint8Array(24);
+	new DataView(init.buffer).setUint32(0, (width << 16) | height);
+	init.set(encodePixelFormat(RGB888_LE), 4);
+	const handshake = Uint8Array.of(
+		...new TextEncoder().encode("RFB 003.008\n"),
+		1,
+		1,
+		0,
+		0,
+		0,
+		0,
+		...init,
+	);
+	let data: Uint8Array;
+	if (encoding === Encoding.raw) {
+		data = noise(width * height * 4);
+	} else {
+		// Raw tiles of 3-byte CPIXELs, left to right, top to bottom.
+		const tiles: Uint8Array[] = [];
+		for (let y = 0; y < height; y += 64) {
+			for (let x = 0; x < width; x += 64) {
+				const tile = noise(1 + Math.min(64, width - x) * Math.min(64, height - y) * 3);
+				tile[0] = 0;
+				tiles.push(tile);
+			}
+		}
+		const zlib = deflateSync(Buffer.concat(tiles), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+		data = new Uint8Array(4 + zlib.length);
+		new DataView(data.buffer).setUint32(0, zlib.length);
+		data.set(zlib, 4);
+	}
+	const update = new Uint8Array(16);
+	const v = new DataView(update.buffer);
+	v.setUint16(2, 1);
+	v.setUint16(8, width);
+	v.setUint16(10, height);
+	v.setInt32(12, encoding);
+	return Buffer.concat([handshake, update, data]);
+}
+
+/**
+ * In a fresh child: one VNC capture as the Worker makes it. The stream is
+ * read from a file a WebSocket message at a time into one reused buffer, so
+ * only what the client itself holds counts. Then the caller's copy, the
+ * optimised image and PNG, and the raw PNG, all kept to the end (a capture
+ * keeps its framebuffer and both renders; the client keeps its own screen).
+ */
+function vncMemoryChild(streamFile: string): void {
+	setFlagsFromString("--expose-gc");
+	const gc = runInNewContext("gc") as () => void;
+	const message = new Uint8Array(VNC_MESSAGE_BYTES);
+	const fd = openSync(streamFile, "r");
+	const client = new RfbClient();
+	gc();
+	gc();
+	const before = process.memoryUsage();
+	const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+	// Live: collected before each sample, so what the capture still holds between stages.
+	// Twice: V8 frees ArrayBuffer memory after the collection that found it dead.
+	let peakLive = before.arrayBuffers;
+	let elapsed = 0;
+	let since = performance.now();
+	const sample = () => {
+		elapsed += performance.now() - since;
+		gc();
+		gc();
+		peakLive = Math.max(peakLive, process.memoryUsage().arrayBuffers);
+		since = performance.now();
+	};
+	let frames = 0;
+	for (let n = readSync(fd, message); n > 0; n = readSync(fd, message)) {
+		client.receive(message.subarray(0, n));
+		for (const e of client.takeEvents()) {
+			if (e.type === "ready") client.requestFrame();
+			if (e.type === "frame") frames++;
+		}
+		client.takeOutput();
+	}
+	closeSync(fd);
+	if (frames !== 1) throw new Error(`expected one frame, got ${frames}`);
+	sample();
+	const { width, height, rgba } = client.framebuffer;
+	const copy = { width, height, rgba: rgba.slice() };
+	sample();
+	// As Capture renders: the optimised image lives only while its PNG is made.
+	const optimisedPng = encodePng(optimiseForVision(copy));
+	sample();
+	const rawPng = encodePng(copy);
+	sample();
+	const maxRss = process.resourceUsage().maxRSS * 1024;
+	console.log(
+		JSON.stringify({
+			rssBefore: before.rss,
+			maxRssBefore,
+			maxRss,
+			arrayBuffersBefore: before.arrayBuffers,
+			peakLive,
+			heldAtEnd: rgba.length + copy.rgba.length + optimisedPng.length + rawPng.length,
+			rawPngBytes: rawPng.length,
+			ms: elapsed,
+		}),
+	);
+}
+
+function printVncMemory(): void {
+	const [width, height] = [DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT];
+	console.log(
+		`\n## Peak memory, worst accepted capture: ${width}x${height} of noise over VNC, through optimise and both PNGs (fresh Node process each)`,
+	);
+	console.log(
+		`target: the memory budget per capture, ${mb(CAPTURE_BUDGET_BYTES)} (src/image/budget.ts), within the ${WORKER_MEMORY_MB} MB of a Worker isolate`,
+	);
+	const dir = mkdtempSync(join(tmpdir(), "ikvm-bench-"));
+	try {
+		for (const [name, encoding] of [
+			["Raw", Encoding.raw],
+			["ZRLE", Encoding.zrle],
+		] as const) {
+			const file = join(dir, `${name}.rfb`);
+			const stream = vncStream(encoding, width, height);
+			writeFileSync(file, stream);
+			const m = child(["--memory-vnc", file]) as Record<string, number>;
+			const rssAdded = Math.max(0, m.maxRss - m.rssBefore);
+			const live = m.peakLive - m.arrayBuffersBefore;
+			console.log(
+				`${name.padEnd(4)} (${mb(stream.length)} sent in ${VNC_MESSAGE_BYTES / 1024} KiB messages, ${m.ms.toFixed(0)} ms):`,
+				`live ArrayBuffers peak +${mb(live)} -> ${mark(live <= CAPTURE_BUDGET_BYTES)};`,
+				`held at the end ${mb(m.heldAtEnd)} (two framebuffers, raw PNG ${mb(m.rawPngBytes)}, optimised PNG);`,
+				`process RSS peak +${mb(rssAdded)} (${mb(m.rssBefore)} -> ${mb(m.maxRss)}; also counts garbage not yet collected and zlib's own state)`,
+				`-> ${mark(rssAdded <= CAPTURE_BUDGET_BYTES)}`,
+			);
+		}
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 async function main(): Promise<void> {
 	console.log(
 		`# npm run bench: Node ${process.version}, ${availableParallelism()} CPUs, load average (1/5/15 min) ${load()}`,
 	);
 	printMemory();
+	printVncMemory();
 	await printDecode();
 	printPipeline();
 	console.log(`\nload average after: ${load()}`);
@@ -373,5 +551,6 @@ async function main(): Promise<void> {
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === "--memory") memoryChild(args[0], Number(args[1]), Number(args[2]));
+else if (mode === "--memory-vnc") vncMemoryChild(args[0]);
 else if (mode === "--photon-import") await photonImportChild();
 else await main();

@@ -5,6 +5,7 @@
  */
 
 import { ConfigError } from "./errors.ts";
+import { DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH } from "./image/budget.ts";
 
 export interface Limits {
 	maxWidth: number;
@@ -41,9 +42,13 @@ function onOff(raw: string | undefined, name: string): boolean {
 }
 
 export function parseLimits(env: Env): Limits {
-	const size = /^(\d{2,5})x(\d{2,5})$/.exec(env.MAX_FRAME_SIZE?.trim() || "4096x4096");
+	const size = /^(\d{2,5})x(\d{2,5})$/.exec(
+		env.MAX_FRAME_SIZE?.trim() || `${DEFAULT_MAX_WIDTH}x${DEFAULT_MAX_HEIGHT}`,
+	);
 	if (!size)
-		throw new ConfigError(`MAX_FRAME_SIZE must look like 4096x4096, got "${env.MAX_FRAME_SIZE}"`);
+		throw new ConfigError(
+			`MAX_FRAME_SIZE must look like ${DEFAULT_MAX_WIDTH}x${DEFAULT_MAX_HEIGHT}, got "${env.MAX_FRAME_SIZE}"`,
+		);
 	return {
 		maxWidth: Number(size[1]),
 		maxHeight: Number(size[2]),

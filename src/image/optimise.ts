@@ -37,11 +37,12 @@ export const VISION_MAX_PIXELS = 1_200_000;
  */
 export function optimiseForVision(fb: Framebuffer): Framebuffer {
 	checkFramebuffer(fb, "optimise");
+	const fit = visionFit(fb.width, fb.height);
+	// Shrinking levels each source row as it reads it: no levelled copy of a large screen.
+	if (fit) return downscale(fb, fit.width, fit.height, levelsOf(fb));
 	const levelled = stretchLevels(fb);
 	const factor = upscaleFactor(fb.width, fb.height);
-	if (factor > 1) return upscale(levelled, factor);
-	const fit = visionFit(fb.width, fb.height);
-	return fit ? downscale(levelled, fit.width, fit.height) : levelled;
+	return factor > 1 ? upscale(levelled, factor) : levelled;
 }
 
 /** The size of the image optimiseForVision makes of a width x height console. */
@@ -86,46 +87,57 @@ export function visionFit(width: number, height: number): { width: number; heigh
  * covers, the standard filter for shrinking (no aliasing, no ringing around
  * glyphs). Separable, in integers: weights are 8-bit fractions summing to
  * exactly 256, a row pass keeps 8 fraction bits, the column pass rounds.
+ * Source rows are levelled (`levels`) and row-filtered as the column pass
+ * first needs them, into a ring just deep enough for one output row, so
+ * only the output is as large as an image.
  */
-function downscale(fb: Framebuffer, width: number, height: number): Framebuffer {
+function downscale(fb: Framebuffer, width: number, height: number, levels: Levels): Framebuffer {
 	const across = areaWeights(fb.width, width);
 	const down = areaWeights(fb.height, height);
-	const src = fb.rgba;
 	const stride = width * 3;
-	const rows = new Uint16Array(stride * fb.height);
-	for (let y = 0, t = 0; y < fb.height; y++) {
-		const line = y * fb.width * 4;
-		for (let x = 0; x < width; x++, t += 3) {
+	let depth = 1;
+	for (let y = 0; y < height; y++) depth = Math.max(depth, down.first[y + 1] - down.first[y]);
+	const ring = new Uint16Array(stride * depth);
+	const ringRow = new Int32Array(depth).fill(-1);
+	const { src, src32 } = aligned(fb);
+	const line = new Uint8Array(fb.width * 4);
+	const line32 = new Uint32Array(line.buffer);
+	/** Where source row y's row-filtered values start in the ring, filtering it if not there yet. */
+	const filtered = (y: number): number => {
+		const slot = y % depth;
+		const at = slot * stride;
+		if (ringRow[slot] === y) return at;
+		ringRow[slot] = y;
+		applyLevels(levels, src, src32, y * fb.width, fb.width, line, line32);
+		for (let x = 0, t = at; x < width; x++, t += 3) {
 			let r = 0;
 			let g = 0;
 			let b = 0;
 			for (
-				let k = across.first[x], end = across.first[x + 1], s = line + across.start[x] * 4;
+				let k = across.first[x], end = across.first[x + 1], s = across.start[x] * 4;
 				k < end;
 				k++, s += 4
 			) {
 				const w = across.weight[k];
-				r += src[s] * w;
-				g += src[s + 1] * w;
-				b += src[s + 2] * w;
+				r += line[s] * w;
+				g += line[s + 1] * w;
+				b += line[s + 2] * w;
 			}
-			rows[t] = r;
-			rows[t + 1] = g;
-			rows[t + 2] = b;
+			ring[t] = r;
+			ring[t + 1] = g;
+			ring[t + 2] = b;
 		}
-	}
+		return at;
+	};
 	// Column pass a whole row at a time: contiguous reads, a few source rows per output row.
 	const rgba = new Uint8Array(width * height * 4);
 	const sum = new Uint32Array(stride);
 	for (let y = 0, o = 0; y < height; y++) {
 		sum.fill(32768); // rounds the 16 fraction bits
-		for (
-			let k = down.first[y], end = down.first[y + 1], s = down.start[y] * stride;
-			k < end;
-			k++, s += stride
-		) {
+		for (let k = down.first[y], end = down.first[y + 1], row = down.start[y]; k < end; k++, row++) {
 			const w = down.weight[k];
-			for (let i = 0; i < stride; i++) sum[i] += rows[s + i] * w;
+			const s = filtered(row);
+			for (let i = 0; i < stride; i++) sum[i] += ring[s + i] * w;
 		}
 		for (let i = 0; i < stride; i += 3, o += 4) {
 			rgba[o] = sum[i] >>> 16;
@@ -191,11 +203,28 @@ export function upscaleFactor(width: number, height: number): number {
  */
 export function stretchLevels(fb: Framebuffer): Framebuffer {
 	checkFramebuffer(fb, "stretch levels of");
+	const levels = levelsOf(fb);
+	if (levels === null) return { width: fb.width, height: fb.height, rgba: fb.rgba.slice() };
+	const { src, src32 } = aligned(fb);
+	const out = new Uint8Array(src.length);
+	applyLevels(levels, src, src32, 0, fb.width * fb.height, out, new Uint32Array(out.buffer));
+	return { width: fb.width, height: fb.height, rgba: out };
+}
+
+/** The levels map of stretchLevels: gain, and the line v -> gain * v + offset; null when it changes nothing. */
+type Levels = { gain: number; line: Int16Array } | null;
+
+/** The image's bytes, and whole-pixel words over them (which need a 4-byte-aligned start). */
+function aligned(fb: Framebuffer): { src: Uint8Array; src32: Uint32Array } {
+	const src = fb.rgba.byteOffset % 4 === 0 ? fb.rgba : fb.rgba.slice();
+	return { src, src32: new Uint32Array(src.buffer, src.byteOffset, fb.width * fb.height) };
+}
+
+function levelsOf(fb: Framebuffer): Levels {
 	const pixels = fb.width * fb.height;
 	// Whole-pixel views let runs of one colour (most of a console) skip the
-	// per-channel work; they need a 4-byte-aligned start.
-	const src = fb.rgba.byteOffset % 4 === 0 ? fb.rgba : fb.rgba.slice();
-	const src32 = new Uint32Array(src.buffer, src.byteOffset, pixels);
+	// per-channel work.
+	const { src, src32 } = aligned(fb);
 
 	const histogram = new Uint32Array(256);
 	let last = -1;
@@ -218,47 +247,65 @@ export function stretchLevels(fb: Framebuffer): Framebuffer {
 	const spanOut = gain * spanIn;
 	const loOut = spanIn === 255 ? 0 : (lo * (255 - spanOut)) / (255 - spanIn);
 	const offset = loOut - lo * gain;
-	if (gain === 1 && offset === 0)
-		return { width: fb.width, height: fb.height, rgba: fb.rgba.slice() };
+	if (gain === 1 && offset === 0) return null;
 
 	const line = new Int16Array(256);
 	for (let v = 0; v < 256; v++) line[v] = Math.round(gain * v + offset);
-	const out = new Uint8Array(src.length);
-	const out32 = new Uint32Array(out.buffer);
-	last = -1;
-	for (let p = 0; p < pixels; p++) {
+	return { gain, line };
+}
+
+/**
+ * Levels `count` pixels of `src` from pixel `from` into `out` from its start
+ * (a copy when `levels` is null).
+ */
+function applyLevels(
+	levels: Levels,
+	src: Uint8Array,
+	src32: Uint32Array,
+	from: number,
+	count: number,
+	out: Uint8Array,
+	out32: Uint32Array,
+): void {
+	if (levels === null) {
+		out32.set(src32.subarray(from, from + count));
+		return;
+	}
+	const { gain, line } = levels;
+	let last = -1;
+	for (let q = 0, p = from; q < count; q++, p++) {
 		if (src32[p] === last) {
-			out32[p] = out32[p - 1];
+			out32[q] = out32[q - 1];
 			continue;
 		}
 		last = src32[p];
 		const i = 4 * p;
+		const j = 4 * q;
 		const r = src[i];
 		const g = src[i + 1];
 		const b = src[i + 2];
 		const max = Math.max(r, g, b);
 		const min = Math.min(r, g, b);
 		if (line[max] <= 255 && line[min] >= 0) {
-			out[i] = line[r];
-			out[i + 1] = line[g];
-			out[i + 2] = line[b];
+			out[j] = line[r];
+			out[j + 1] = line[g];
+			out[j + 2] = line[b];
 		} else if (gain * (max - min) > 255) {
 			const scale = 255 / (max - min);
-			out[i] = Math.round((r - min) * scale);
-			out[i + 1] = Math.round((g - min) * scale);
-			out[i + 2] = Math.round((b - min) * scale);
+			out[j] = Math.round((r - min) * scale);
+			out[j + 1] = Math.round((g - min) * scale);
+			out[j + 2] = Math.round((b - min) * scale);
 		} else if (line[max] > 255) {
-			out[i] = 255 + Math.round(gain * (r - max));
-			out[i + 1] = 255 + Math.round(gain * (g - max));
-			out[i + 2] = 255 + Math.round(gain * (b - max));
+			out[j] = 255 + Math.round(gain * (r - max));
+			out[j + 1] = 255 + Math.round(gain * (g - max));
+			out[j + 2] = 255 + Math.round(gain * (b - max));
 		} else {
-			out[i] = Math.round(gain * (r - min));
-			out[i + 1] = Math.round(gain * (g - min));
-			out[i + 2] = Math.round(gain * (b - min));
+			out[j] = Math.round(gain * (r - min));
+			out[j + 1] = Math.round(gain * (g - min));
+			out[j + 2] = Math.round(gain * (b - min));
 		}
-		out[i + 3] = 255;
+		out[j + 3] = 255;
 	}
-	return { width: fb.width, height: fb.height, rgba: out };
 }
 
 /** Rec. 601 luma in 0..255 (weights sum to 256). */

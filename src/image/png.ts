@@ -1,6 +1,7 @@
 // Native zlib: Node has it, and so does workerd under nodejs_compat (see
 // wrangler.toml). Compresses as pako's JS port does, 3-6x faster.
-import { deflateSync } from "node:zlib";
+import { constants, deflateRawSync, deflateSync } from "node:zlib";
+import { pngBound } from "./budget.ts";
 import { checkFramebuffer } from "./check.ts";
 import type { Framebuffer } from "./framebuffer.ts";
 
@@ -21,6 +22,13 @@ const HASH_MASK = (1 << HASH_BITS) - 1;
 const LAZY_MATCH_MAX_BYTES = 1 << 20;
 const LAZY_LEVEL = 6;
 const GREEDY_LEVEL = 3;
+/**
+ * Uncompressed bytes per band of RGB rows. Full-colour rows are made and
+ * deflated a band at a time straight into the PNG, so neither all the rows
+ * nor a second copy of the compressed data is ever held: the memory budget
+ * (budget.ts) counts on a raw PNG costing at most 1.5 x pngBound.
+ */
+const BAND_BYTES = 1 << 20;
 
 /** The filtered scanlines of an image and how to read them. */
 interface Scanlines {
@@ -47,37 +55,164 @@ interface Scanlines {
  */
 export function encodePng(fb: Framebuffer): Uint8Array {
 	checkFramebuffer(fb, "encode");
-	const scanlines = indexedScanlines(fb) ?? rgbScanlines(fb);
-	const level = scanlines.rows.length <= LAZY_MATCH_MAX_BYTES ? LAZY_LEVEL : GREEDY_LEVEL;
-	const idat = deflateSync(scanlines.rows, { level });
+	const indexed = indexedScanlines(fb);
+	if (indexed === undefined) return rgbPng(fb);
+	const level = indexed.rows.length <= LAZY_MATCH_MAX_BYTES ? LAZY_LEVEL : GREEDY_LEVEL;
+	const idat = deflateSync(indexed.rows, { level, chunkSize: deflateRoom(indexed.rows.length) });
+	const palette = indexed.palette?.length ?? 0;
+	// Signature, then IHDR, PLTE, IDAT and IEND: 12 bytes of length, type and CRC each.
+	const size = SIGNATURE.length + 4 * 12 + 13 + palette + idat.length;
+	const png = new PngWriter(new Uint8Array(size));
+	png.chunk("IHDR", ihdr(fb, indexed));
+	if (indexed.palette) png.chunk("PLTE", indexed.palette);
+	png.chunk("IDAT", idat);
+	png.chunk("IEND", new Uint8Array(0));
+	return png.finish();
+}
 
-	const ihdr = new Uint8Array(13);
-	const header = new DataView(ihdr.buffer);
+/**
+ * 8-bit RGB, a band of rows at a time: each band is deflated on its own and
+ * sync-flushed (ending on a byte boundary), so the bands join into one
+ * deflate stream, closed by an empty final block and the zlib checksum.
+ */
+function rgbPng(fb: Framebuffer): Uint8Array {
+	const { width, height, rgba } = fb;
+	const rowBytes = 1 + width * 3;
+	const level = rowBytes * height <= LAZY_MATCH_MAX_BYTES ? LAZY_LEVEL : GREEDY_LEVEL;
+	const bandRows = Math.max(1, Math.floor(BAND_BYTES / rowBytes));
+	const band = new Uint8Array(Math.min(height, bandRows) * rowBytes);
+	const png = new PngWriter(new Uint8Array(pngBound(width, height)));
+	png.chunk("IHDR", ihdr(fb, { colourType: COLOUR_TYPE_RGB, bitDepth: 8 }));
+	const idat = png.open("IDAT");
+	// zlib header: deflate, 32 KiB window, no dictionary (0x789c: 0x78 * 256 + 0x9c is a multiple of 31).
+	png.write(Uint8Array.of(0x78, 0x9c));
+	const adler = new Adler32();
+	for (let y0 = 0, s = 0; y0 < height; y0 += bandRows) {
+		const rows = Math.min(bandRows, height - y0);
+		let o = 0;
+		for (let y = 0; y < rows; y++) {
+			band[o++] = 0;
+			for (let x = 0; x < width; x++, s += 4) {
+				band[o++] = rgba[s];
+				band[o++] = rgba[s + 1];
+				band[o++] = rgba[s + 2];
+			}
+		}
+		const data = band.subarray(0, o);
+		adler.update(data);
+		png.write(
+			deflateRawSync(data, {
+				level,
+				finishFlush: constants.Z_SYNC_FLUSH,
+				chunkSize: deflateRoom(data.length),
+			}),
+		);
+	}
+	// An empty final block with fixed codes: BFINAL 1, BTYPE 01, end-of-block 0000000.
+	png.write(Uint8Array.of(0x03, 0x00));
+	const sum = adler.value;
+	png.write(Uint8Array.of(sum >>> 24, (sum >>> 16) & 255, (sum >>> 8) & 255, sum & 255));
+	png.close(idat);
+	png.chunk("IEND", new Uint8Array(0));
+	return png.finish();
+}
+
+/**
+ * Output room for deflating `bytes` bytes in one piece: Node's zlib then
+ * fills one buffer and returns it, where its default 16 KiB pieces would
+ * be joined into a second copy.
+ */
+function deflateRoom(bytes: number): number {
+	return bytes + (bytes >> 10) + 1024;
+}
+
+function ihdr(fb: Framebuffer, s: { colourType: number; bitDepth: number }): Uint8Array {
+	const bytes = new Uint8Array(13);
+	const header = new DataView(bytes.buffer);
 	header.setUint32(0, fb.width);
 	header.setUint32(4, fb.height);
-	ihdr[8] = scanlines.bitDepth;
-	ihdr[9] = scanlines.colourType;
+	bytes[8] = s.bitDepth;
+	bytes[9] = s.colourType;
 	// Bytes 10-12: deflate compression, adaptive filtering, no interlace: all 0.
+	return bytes;
+}
 
-	const chunks: [string, Uint8Array][] = [["IHDR", ihdr]];
-	if (scanlines.palette) chunks.push(["PLTE", scanlines.palette]);
-	chunks.push(["IDAT", idat], ["IEND", new Uint8Array(0)]);
+/** Writes a PNG into a buffer of its largest possible size (pngBound). */
+class PngWriter {
+	readonly #out: Uint8Array;
+	readonly #view: DataView;
+	#at: number;
 
-	let length = SIGNATURE.length;
-	for (const [, data] of chunks) length += 12 + data.length;
-	const png = new Uint8Array(length);
-	const view = new DataView(png.buffer);
-	png.set(SIGNATURE);
-	let at = SIGNATURE.length;
-	for (const [type, data] of chunks) {
-		view.setUint32(at, data.length);
-		for (let i = 0; i < 4; i++) png[at + 4 + i] = type.charCodeAt(i);
-		png.set(data, at + 8);
-		const end = at + 8 + data.length;
-		view.setUint32(end, crc32(png, at + 4, end));
-		at = end + 4;
+	constructor(out: Uint8Array) {
+		this.#out = out;
+		this.#view = new DataView(out.buffer, out.byteOffset, out.length);
+		out.set(SIGNATURE);
+		this.#at = SIGNATURE.length;
 	}
-	return png;
+
+	chunk(type: string, data: Uint8Array): void {
+		const start = this.open(type);
+		this.write(data);
+		this.close(start);
+	}
+
+	/** Starts a chunk; returns where it starts, for `close`. */
+	open(type: string): number {
+		const start = this.#at;
+		for (let i = 0; i < 4; i++) this.#out[start + 4 + i] = type.charCodeAt(i);
+		this.#at += 8;
+		return start;
+	}
+
+	write(data: Uint8Array): void {
+		this.#out.set(data, this.#at);
+		this.#at += data.length;
+	}
+
+	/** Ends the chunk opened at `start`: its length and CRC. */
+	close(start: number): void {
+		this.#view.setUint32(start, this.#at - start - 8);
+		this.#view.setUint32(this.#at, crc32(this.#out, start + 4, this.#at));
+		this.#at += 4;
+	}
+
+	/**
+	 * The PNG. When written into a bound-sized buffer, copied out of it if it
+	 * is at most half of it (the usual case), so what is kept is small;
+	 * otherwise a view, so a large one is never held twice.
+	 */
+	finish(): Uint8Array {
+		if (this.#at === this.#out.length) return this.#out;
+		const png = this.#out.subarray(0, this.#at);
+		return this.#at <= this.#out.length / 2 ? png.slice() : png;
+	}
+}
+
+/** The zlib checksum (RFC 1950), updated a piece at a time. */
+class Adler32 {
+	#a = 1;
+	#b = 0;
+
+	update(bytes: Uint8Array): void {
+		let a = this.#a;
+		let b = this.#b;
+		// 5552 bytes is the most that cannot overflow 32 bits before the modulo.
+		for (let i = 0; i < bytes.length; ) {
+			const end = Math.min(bytes.length, i + 5552);
+			for (; i < end; i++) {
+				a += bytes[i];
+				b += a;
+			}
+			a %= 65521;
+			b %= 65521;
+		}
+		this.#a = a;
+		this.#b = b;
+	}
+
+	get value(): number {
+		return ((this.#b << 16) | this.#a) >>> 0;
+	}
 }
 
 /**
@@ -94,27 +229,38 @@ function indexedScanlines(fb: Framebuffer): Scanlines | undefined {
 	const keys = new Uint32Array(1 << HASH_BITS);
 	const slots = new Int16Array(1 << HASH_BITS).fill(-1);
 	const firstPixel = new Int32Array(MAX_PALETTE);
+	/** The colour's slot in the table, where it is or where it goes. */
+	const slotOf = (word: number): number => {
+		let h = Math.imul(word, 0x9e3779b1) >>> (32 - HASH_BITS);
+		while (slots[h] >= 0 && keys[h] !== word) h = (h + 1) & HASH_MASK;
+		return h;
+	};
+	// First the palette, so a many-colour screen is known as one before any row is allocated.
 	let colours = 0;
+	let last = ~words[0];
+	for (let p = 0; p < words.length; p++) {
+		const word = words[p];
+		if (word === last) continue;
+		last = word;
+		const h = slotOf(word);
+		if (slots[h] >= 0) continue;
+		if (colours === MAX_PALETTE) return undefined;
+		keys[h] = word;
+		slots[h] = colours;
+		firstPixel[colours++] = p;
+	}
 	// One index per pixel, each row after a zero filter byte: 8-bit rows as
 	// they will be written; lower depths are packed in place afterwards.
 	const stride = width + 1;
 	const rows = new Uint8Array(height * stride);
-	let last = ~words[0];
+	last = ~words[0];
 	let lastIndex = 0;
 	for (let y = 0, p = 0; y < height; y++) {
 		for (let o = y * stride + 1, end = o + width; o < end; o++, p++) {
 			const word = words[p];
 			if (word !== last) {
-				let h = Math.imul(word, 0x9e3779b1) >>> (32 - HASH_BITS);
-				while (slots[h] >= 0 && keys[h] !== word) h = (h + 1) & HASH_MASK;
-				if (slots[h] < 0) {
-					if (colours === MAX_PALETTE) return undefined;
-					keys[h] = word;
-					slots[h] = colours;
-					firstPixel[colours++] = p;
-				}
 				last = word;
-				lastIndex = slots[h];
+				lastIndex = slots[slotOf(word)];
 			}
 			rows[o] = lastIndex;
 		}
@@ -156,21 +302,6 @@ function packRows(rows: Uint8Array, width: number, height: number, bitDepth: num
 		if (bits > 0) rows[out] = acc << (8 - bits);
 	}
 	return rows.subarray(0, height * packedStride);
-}
-
-/** 8-bit RGB rows, unfiltered. */
-function rgbScanlines(fb: Framebuffer): Scanlines {
-	const { width, height, rgba } = fb;
-	const rows = new Uint8Array(height * (1 + width * 3));
-	for (let y = 0, s = 0, o = 0; y < height; y++) {
-		rows[o++] = 0;
-		for (let x = 0; x < width; x++, s += 4) {
-			rows[o++] = rgba[s];
-			rows[o++] = rgba[s + 1];
-			rows[o++] = rgba[s + 2];
-		}
-	}
-	return { colourType: COLOUR_TYPE_RGB, bitDepth: 8, rows };
 }
 
 const CRC_TABLE = (() => {

@@ -23,8 +23,9 @@
  * needed, so they are not checked.
  */
 
-import { LimitError, ProtocolError } from "../errors.ts";
-import type { Ast2x00FrameHeader } from "./ast2x00/decoder.ts";
+import { ProtocolError } from "../errors.ts";
+import { checkScreenBudget, checkTransit } from "../image/budget.ts";
+import { type Ast2x00FrameHeader, decoderStatePerPixel } from "./ast2x00/decoder.ts";
 
 export const FRAME_HEADER_SIZE = 86;
 
@@ -40,9 +41,6 @@ export function headerLength(bytes: Uint8Array): number {
 
 /** AST2500 tops out at 1920x1200; anything past this is corrupt, not a screen. */
 export const MAX_FRAME_DIMENSION = 4096;
-
-/** A compressed frame beyond this is refused before its buffer is allocated. */
-export const MAX_COMPRESS_SIZE = 32 * 1024 * 1024;
 
 /** What a frame header says: what the decoder needs, and how the stream travels. */
 export interface VideoFrameHeader extends Ast2x00FrameHeader {
@@ -68,15 +66,17 @@ export function parseFrameHeader(bytes: Uint8Array): VideoFrameHeader {
 			`video frame header gives a ${width}x${height} screen; expected 1..${MAX_FRAME_DIMENSION} each way`,
 		);
 	}
-	if (compressSize > MAX_COMPRESS_SIZE) {
-		throw new LimitError(
-			`video frame of ${compressSize} compressed bytes exceeds the ${MAX_COMPRESS_SIZE}-byte cap`,
-		);
+	const mode420 = bytes[55] !== 0;
+	if (compressSize !== 0) {
+		// The frame's compressed bytes are held whole until it decodes: both must fit the budget.
+		const state = decoderStatePerPixel(mode420);
+		checkScreenBudget(width, height, "BMC video mode", state);
+		checkTransit(compressSize, width, height, "BMC video frame's compressed data", state);
 	}
 	return {
 		width,
 		height,
-		mode420: bytes[55] !== 0,
+		mode420,
 		selector: bytes[44],
 		advanceSelector: bytes[47],
 		mapping: bytes[45],

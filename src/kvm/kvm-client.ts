@@ -62,6 +62,8 @@ import { VideoFrameAssembler } from "./video-assembler.ts";
 
 /** Turns one compressed frame into pixels, keeping whatever state skip codes need. */
 export interface FrameDecoder {
+	/** Throws unless frames with this header are taken; called before their compressed bytes are held. */
+	check?(header: VideoFrameHeader): void;
 	decode(header: VideoFrameHeader, stream: Uint8Array): Framebuffer;
 }
 
@@ -135,7 +137,7 @@ export class KvmClient {
 	#base64: boolean | null;
 	readonly #decoder: FrameDecoder;
 	readonly #framer = new IvtpFramer();
-	readonly #assembler = new VideoFrameAssembler();
+	readonly #assembler: VideoFrameAssembler;
 	#power: PowerState = "unknown";
 	/** The decoder's current screen (it reuses this framebuffer), once a frame was decoded. */
 	#screen: Framebuffer | null = null;
@@ -161,6 +163,7 @@ export class KvmClient {
 		this.#ws = ws;
 		this.#base64 = base64;
 		this.#decoder = decoder;
+		this.#assembler = new VideoFrameAssembler((header) => decoder.check?.(header));
 		ws.addEventListener("message", (e) => this.#onMessage(e.data));
 		ws.addEventListener("close", (e) =>
 			this.#fail(

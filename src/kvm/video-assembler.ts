@@ -22,7 +22,8 @@ import {
 const FRAGMENT_NUMBER_SIZE = 2;
 /**
  * The buffer grows with the bytes that really arrive, up to CompressSize, so
- * a header that claims 32 MiB costs memory only if 32 MiB follow.
+ * a header that claims many MiB costs memory only if they follow; a
+ * CompressSize the memory budget cannot hold is refused with the header.
  */
 const INITIAL_BUFFER = 256 * 1024;
 
@@ -33,9 +34,15 @@ export interface VideoFrame {
 }
 
 export class VideoFrameAssembler {
+	/** Refuses a header (MAX_FRAME_SIZE, the decoder's own limits) before its bytes are held. */
+	readonly #check: (header: VideoFrameHeader) => void;
 	#header: VideoFrameHeader | null = null;
 	#stream = new Uint8Array(0);
 	#fill = 0;
+
+	constructor(check: (header: VideoFrameHeader) => void = () => {}) {
+		this.#check = check;
+	}
 
 	get inProgress(): boolean {
 		return this.#header !== null;
@@ -56,7 +63,9 @@ export class VideoFrameAssembler {
 					`first video fragment is ${payload.length} bytes, too short for the ${headerEnd - FRAGMENT_NUMBER_SIZE}-byte frame header it announces`,
 				);
 			}
-			this.#header = parseFrameHeader(payload.subarray(FRAGMENT_NUMBER_SIZE, headerEnd));
+			const header = parseFrameHeader(payload.subarray(FRAGMENT_NUMBER_SIZE, headerEnd));
+			if (header.compressSize !== 0) this.#check(header);
+			this.#header = header;
 			this.#stream = new Uint8Array(Math.min(this.#header.compressSize, INITIAL_BUFFER));
 			this.#fill = 0;
 			data = payload.subarray(headerEnd);

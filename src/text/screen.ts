@@ -357,7 +357,11 @@ function cellHash(px: Uint32Array, stride: number, x: number, y: number, w: numb
 
 /** Two independent 32-bit FNV-1a lanes, as 16 hex digits. */
 function pixelHash(fb: Framebuffer): string {
-	const px = new Uint32Array(fb.rgba.slice().buffer);
+	// A view, not a copy: a copy of the screen per capture would cost a framebuffer of the budget.
+	const px =
+		fb.rgba.byteOffset % 4 === 0
+			? new Uint32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height)
+			: new Uint32Array(fb.rgba.slice().buffer);
 	let a = 0x811c9dc5;
 	let b = 0x01000193 ^ fb.width ^ (fb.height << 16);
 	for (let i = 0; i < px.length; i++) {

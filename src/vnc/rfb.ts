@@ -1,5 +1,11 @@
 import { concatBytes } from "../bytes.ts";
 import { LimitError, ProtocolError } from "../errors.ts";
+import {
+	checkScreenBudget,
+	checkTransit,
+	DEFAULT_MAX_HEIGHT,
+	DEFAULT_MAX_WIDTH,
+} from "../image/budget.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
 import { ByteQueue } from "./byte-queue.ts";
@@ -52,7 +58,7 @@ export interface RfbOptions {
 	encodings?: readonly number[];
 	/** What to ask for with SetPixelFormat; "server" keeps the server's own (when true colour). */
 	pixelFormat?: PixelFormat | "server";
-	/** Largest screen we agree to hold (default 4096 x 4096). */
+	/** Largest screen we agree to hold (default 2560 x 1600, the MAX_FRAME_SIZE default). */
 	maxWidth?: number;
 	maxHeight?: number;
 }
@@ -93,6 +99,12 @@ const MAX_CUT_TEXT = 1024 * 1024;
  * make a few KiB cost seconds.
  */
 const SCREENS_PER_REQUEST = 8;
+/**
+ * Most bytes handed to the parser at once. A WebSocket message may hold many
+ * messages (a cut-text flood); fed in slices, the queue holds what one
+ * message still needs, never a whole WebSocket message on top of it.
+ */
+const RECEIVE_SLICE = 64 * 1024;
 
 type State =
 	| "version"
@@ -120,6 +132,10 @@ export class RfbClient {
 	#minor = 8;
 
 	#fb: Framebuffer = { width: 0, height: 0, rgba: new Uint8Array(0) };
+	/** A DesktopSize not yet allocated: a flood of them in one update costs one framebuffer. */
+	#pendingSize: { width: number; height: number } | null = null;
+	/** Bytes of a ServerCutText still to skip; it streams past rather than being held. */
+	#cutTextLeft = 0;
 	#target: DecodeTarget | null = null;
 	#name = "";
 	readonly #decoders = new Map<number, RectDecoder>();
@@ -142,8 +158,8 @@ export class RfbClient {
 
 	constructor(opts: RfbOptions = {}) {
 		this.#opts = opts;
-		this.#maxWidth = opts.maxWidth ?? 4096;
-		this.#maxHeight = opts.maxHeight ?? 4096;
+		this.#maxWidth = opts.maxWidth ?? DEFAULT_MAX_WIDTH;
+		this.#maxHeight = opts.maxHeight ?? DEFAULT_MAX_HEIGHT;
 		this.#encodings = opts.encodings ?? DEFAULT_ENCODINGS;
 	}
 
@@ -220,9 +236,13 @@ export class RfbClient {
 
 	receive(bytes: Uint8Array): void {
 		if (this.#state === "failed") throw new ProtocolError("RFB connection already failed");
-		this.#in.push(bytes);
 		try {
-			while (this.#step()) {}
+			for (let at = 0; at < bytes.length || at === 0; at += RECEIVE_SLICE) {
+				this.#in.push(bytes.subarray(at, at + RECEIVE_SLICE));
+				while (this.#step()) {}
+				const { width, height } = this.#fb;
+				checkTransit(this.#in.length, width, height, "VNC data received but not yet decoded");
+			}
 		} catch (e) {
 			this.#state = "failed";
 			throw e;
@@ -380,12 +400,33 @@ export class RfbClient {
 		this.#target = { fb: this.#fb, pixels: u32View(this.#fb), px };
 	}
 
-	#resize(width: number, height: number): void {
+	/** Throws unless a width x height screen is within MAX_FRAME_SIZE and the memory budget. */
+	#checkSize(width: number, height: number): void {
 		if (width > this.#maxWidth || height > this.#maxHeight) {
 			throw new LimitError(
 				`VNC screen ${width}x${height} exceeds the ${this.#maxWidth}x${this.#maxHeight} limit`,
 			);
 		}
+		checkScreenBudget(width, height, "VNC screen");
+	}
+
+	/** Allocates the screen a DesktopSize announced, once its pixels or the update's end need it. */
+	#applyPendingSize(): void {
+		const size = this.#pendingSize;
+		if (size === null) return;
+		this.#pendingSize = null;
+		this.#resize(size.width, size.height);
+	}
+
+	#resize(width: number, height: number): void {
+		this.#checkSize(width, height);
+		if (width === this.#fb.width && height === this.#fb.height) {
+			// Same size: the full update that follows repaints this buffer.
+			new Uint32Array(this.#fb.rgba.buffer).fill(0xff000000);
+			return;
+		}
+		// Drop the old screen before allocating the new one, so both are never held.
+		this.#fb = { width: 0, height: 0, rgba: new Uint8Array(0) };
 		const rgba = new Uint8Array(width * height * 4);
 		new Uint32Array(rgba.buffer).fill(0xff000000);
 		this.#fb = { width, height, rgba };
@@ -394,6 +435,13 @@ export class RfbClient {
 
 	#message(): boolean {
 		const q = this.#in;
+		if (this.#cutTextLeft > 0) {
+			if (q.length === 0) return false;
+			const n = Math.min(q.length, this.#cutTextLeft);
+			q.skip(n);
+			this.#cutTextLeft -= n;
+			return true;
+		}
 		if (this.#rectsLeft >= 0) return this.#updateRect();
 		if (q.length < 1) return false;
 		const type = q.u8(0);
@@ -422,8 +470,8 @@ export class RfbClient {
 				if (q.length < 8) return false;
 				const len = q.u32(4);
 				if (len > MAX_CUT_TEXT) throw new LimitError(`VNC server cut text is ${len} bytes`);
-				if (q.length < 8 + len) return false;
-				q.skip(8 + len);
+				q.skip(8);
+				this.#cutTextLeft = len;
 				return true;
 			}
 			default:
@@ -468,11 +516,13 @@ export class RfbClient {
 				);
 			}
 			if (rect.encoding === Encoding.desktopSize) {
-				this.#resize(rect.width, rect.height);
+				this.#checkSize(rect.width, rect.height);
+				this.#pendingSize = { width: rect.width, height: rect.height };
 				this.#resized = true;
 				this.#rectsLeft--;
 				return true;
 			}
+			this.#applyPendingSize();
 			const { width, height } = this.#fb;
 			if (rect.x + rect.width > width || rect.y + rect.height > height) {
 				throw new ProtocolError(
@@ -504,6 +554,7 @@ export class RfbClient {
 	}
 
 	#updateDone(): void {
+		this.#applyPendingSize();
 		// QEMU sends its acknowledgement unasked, in an update of its own: not a frame.
 		if (this.#onlyAcks) return;
 		if (this.#resized) {

@@ -2,6 +2,7 @@ import { LimitError, ProtocolError, UserFacingError } from "../errors.ts";
 import { describeRedirect } from "../http/redirect.ts";
 import { fetchUpgrade } from "../http/upgrade.ts";
 import { workersLimitHint } from "../http/workers-limits.ts";
+import { DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH } from "../image/budget.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
@@ -63,7 +64,10 @@ export class VncClient {
 		this.#ws = ws;
 		this.#rfb = rfb;
 		this.#maxFrameBytes =
-			SCREENS_PER_FRAME * (limits.maxWidth ?? 4096) * (limits.maxHeight ?? 4096) * 4 +
+			SCREENS_PER_FRAME *
+				(limits.maxWidth ?? DEFAULT_MAX_WIDTH) *
+				(limits.maxHeight ?? DEFAULT_MAX_HEIGHT) *
+				4 +
 			FRAME_SLACK_BYTES;
 		ws.addEventListener("message", (ev) => this.#onMessage(ev.data));
 		ws.addEventListener("close", (ev) =>

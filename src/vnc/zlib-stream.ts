@@ -24,6 +24,41 @@ export class InflateStream {
 	}
 
 	/**
+	 * Streaming use, for output of any size in a buffer of fixed size: give
+	 * the stream a piece of compressed input (`write`, any split is fine),
+	 * then `read` until it returns 0 with no input left (`pending`). The
+	 * input array must stay unchanged until then.
+	 */
+	write(input: Uint8Array): void {
+		const s = this.#strm;
+		s.input = input;
+		s.next_in = 0;
+		s.avail_in = input.length;
+	}
+
+	/** Whether input given to `write` is still unread. */
+	get pending(): boolean {
+		return this.#strm.avail_in > 0;
+	}
+
+	/** Inflates what it can into out[from..]; returns the bytes written (0 once out is full or input used up). */
+	read(out: Uint8Array, from: number, what: string): number {
+		const s = this.#strm;
+		if (from >= out.length) return 0;
+		s.output = out as Uint8Array<ArrayBuffer>;
+		s.next_out = from;
+		s.avail_out = out.length - from;
+		const status = zlibInflate(s, Z_SYNC_FLUSH);
+		if (status !== Z_OK && status !== Z_BUF_ERROR) {
+			throw new ProtocolError(
+				`${this.#name}: zlib data for ${what} is corrupt (${s.msg || `status ${status}`})`,
+			);
+		}
+		if (s.avail_in === 0) s.input = EMPTY;
+		return s.next_out - from;
+	}
+
+	/**
 	 * Inflates `input`, one whole sync-flushed piece, and returns a view of the
 	 * output (valid until the next call). More than `max` bytes of output is a
 	 * ProtocolError naming `what`; the buffer grows only as output arrives.

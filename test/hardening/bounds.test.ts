@@ -64,7 +64,7 @@ describe("screen sizes and bytes on the VNC path", { timeout: 20_000 }, () => {
 		const transcript = new Transcript();
 		const client = await connectClient(env);
 		expect(await transcript.failure(client, "vnc-huge")).toBe(
-			"VNC screen 8000x8000 exceeds the 4096x4096 limit",
+			"VNC screen 8000x8000 exceeds the 2560x1600 limit",
 		);
 		expect(await allClosed(server.sockets)).toBe(true);
 		server.announce = null;

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import UPNG from "upng-js";
 import { describe, expect, it } from "vitest";
 import { LimitError } from "../../src/errors.ts";
+import { pngBound } from "../../src/image/budget.ts";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { encodePng } from "../../src/image/png.ts";
 import { decodePng, imageOf } from "../support/png.ts";
@@ -105,6 +106,21 @@ describe("encodePng", () => {
 				},
 			),
 		);
+	});
+
+	it("writes a noisy full-colour screen in bands within pngBound, and it round-trips", () => {
+		// Rows of 3601 bytes: several 1 MiB bands, none ending on a row boundary of the next.
+		let seed = 7;
+		const fb = imageOf(1200, 700, () => {
+			seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+			return seed >>> 8;
+		});
+		const png = encodePng(fb);
+		expect(png.length).toBeLessThanOrEqual(pngBound(1200, 700));
+		expect(png.length).toBeGreaterThan(1200 * 700 * 3); // incompressible: stored blocks
+		const { fb: back, ctype } = decode(png);
+		expect(ctype).toBe(PNG_TYPE_RGB);
+		expect(sameBytes(back.rgba, fb.rgba)).toBe(true);
 	});
 
 	it("switches to RGB at 257 colours", () => {

@@ -118,7 +118,7 @@ describe("RFB handshake", () => {
 		const { s, c } = session({ screen: { width: 5000, height: 10, rgba: new Uint8Array(0) } });
 		expect(() => pump(c, s)).toThrow(LimitError);
 		const small = session({}, { maxWidth: 200 });
-		expect(() => pump(small.c, small.s)).toThrow("VNC screen 250x90 exceeds the 200x4096 limit");
+		expect(() => pump(small.c, small.s)).toThrow("VNC screen 250x90 exceeds the 200x1600 limit");
 	});
 
 	it("asks for 32-bit true colour and the configured encodings", () => {

@@ -27,8 +27,9 @@ import { type AstFrame, astSeeds } from "./ast2x00.ts";
 
 /**
  * Decoder limits here: 2 x 4 MiB of framebuffer, so that with a frame being
- * assembled (up to MAX_COMPRESS_SIZE, 32 MiB) and a packet being framed
- * (4.4 MiB) the legitimate worst case stays under the 64 MiB memory limit.
+ * assembled (up to what the memory budget leaves for its screen, budget.ts)
+ * and a packet being framed (4.4 MiB) the legitimate worst case stays under
+ * the 64 MiB memory limit.
  */
 const MAX_SIZE = 1024;
 

@@ -1,4 +1,5 @@
 import { LimitError, ProtocolError } from "../../errors.ts";
+import { checkScreenBudget, DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH } from "../../image/budget.ts";
 import type { Framebuffer } from "../../image/framebuffer.ts";
 import {
 	BitReader,
@@ -48,7 +49,15 @@ export interface Ast2x00FrameHeader {
 	mapping: number;
 }
 
-/** Throws unless the header describes a frame this codec can carry within the size limit. */
+/**
+ * Bytes the decoder keeps per pixel besides the framebuffer: every pixel's
+ * YCbCr (a u32) for 4:4:4 refinement blocks; nothing in 4:2:0.
+ */
+export function decoderStatePerPixel(mode420: boolean): number {
+	return mode420 ? 0 : 4;
+}
+
+/** Throws unless the header describes a frame this codec can carry within the size limit and the memory budget. */
 export function checkHeader(h: Ast2x00FrameHeader, maxWidth: number, maxHeight: number): void {
 	for (const [name, v] of [
 		["width", h.width],
@@ -61,6 +70,7 @@ export function checkHeader(h: Ast2x00FrameHeader, maxWidth: number, maxHeight: 
 			`ASPEED frame ${h.width}x${h.height} exceeds the ${maxWidth}x${maxHeight} limit`,
 		);
 	}
+	checkScreenBudget(h.width, h.height, "ASPEED frame", decoderStatePerPixel(h.mode420));
 	// Positions are 8-bit block indices.
 	const size = h.mode420 ? 16 : 8;
 	if (h.width > 256 * size || h.height > 256 * size) {
@@ -121,8 +131,13 @@ export class Ast2x00Decoder {
 	private readonly vqSlot = new Uint8Array(4);
 
 	constructor(limits?: { maxWidth?: number; maxHeight?: number }) {
-		this.maxWidth = limits?.maxWidth ?? 4096;
-		this.maxHeight = limits?.maxHeight ?? 4096;
+		this.maxWidth = limits?.maxWidth ?? DEFAULT_MAX_WIDTH;
+		this.maxHeight = limits?.maxHeight ?? DEFAULT_MAX_HEIGHT;
+	}
+
+	/** Throws unless this decoder takes a frame with this header; checked before its compressed bytes are held. */
+	check(header: Ast2x00FrameHeader): void {
+		checkHeader(header, this.maxWidth, this.maxHeight);
 	}
 
 	/** Decodes one compressed frame into the persistent framebuffer and returns it. A size change reallocates (and clears). */

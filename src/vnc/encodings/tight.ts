@@ -1,5 +1,6 @@
 import jpeg from "jpeg-js";
 import { ProtocolError } from "../../errors.ts";
+import { checkTransit, transitAllowance } from "../../image/budget.ts";
 import type { ByteQueue } from "../byte-queue.ts";
 import { valueReader } from "../pixel-format.ts";
 import { InflateStream } from "../zlib-stream.ts";
@@ -38,7 +39,15 @@ export class TightDecoder implements RectDecoder {
 		}
 		if (kind === JPEG) {
 			const len = compactLength(input, o);
-			if (len === null || input.length < len.next + len.value) return false;
+			if (len === null) return false;
+			// Held whole, then decoded to RGBA the size of its rectangle.
+			checkTransit(
+				len.value + r.width * r.height * 4,
+				t.fb.width,
+				t.fb.height,
+				"Tight JPEG rectangle",
+			);
+			if (input.length < len.next + len.value) return false;
 			this.#reset(control);
 			input.skip(len.next);
 			this.#jpeg(r, input.take(len.value), t);
@@ -74,6 +83,8 @@ export class TightDecoder implements RectDecoder {
 			dataAt = len.next;
 			dataLength = len.value;
 		}
+		// Held whole, compressed, then inflated whole.
+		checkTransit(dataLength + size, t.fb.width, t.fb.height, "Tight rectangle");
 		if (input.length < dataAt + dataLength) return false;
 
 		// The whole rectangle is here: consume it.
@@ -124,7 +135,10 @@ export class TightDecoder implements RectDecoder {
 				formatAsRGBA: true,
 				// A Tight JPEG covers at most its rectangle.
 				maxResolutionInMP: Math.max(1, (r.width * r.height) / 1e6 + 1),
-				maxMemoryUsageInMB: 512,
+				maxMemoryUsageInMB: Math.max(
+					1,
+					Math.floor(transitAllowance(t.fb.width, t.fb.height) / 2 ** 20),
+				),
 			});
 		} catch (e) {
 			throw new ProtocolError(`Tight JPEG rectangle does not decode: ${(e as Error).message}`);
