@@ -18,6 +18,7 @@ import { type MouseAction, type MouseButton, mouseEvents } from "../input/mouse.
 import { type LogFields, logEvent, StageTimer } from "../log.ts";
 import { createProviders } from "../providers/index.ts";
 import type { CallContext, ConsoleLink, Progress, Provider } from "../providers/types.ts";
+import type { Runtime } from "../runtime.ts";
 import {
 	newTextCache,
 	readScreenText,
@@ -35,6 +36,8 @@ export type { Screenshot, ScreenView, Show } from "./view.ts";
 export interface ConsoleRequest {
 	provider: string;
 	serverId: string;
+	/** Where the calling Worker runs: errors from opening the console are worded for it. */
+	runtime: Runtime;
 }
 
 export interface ScreenshotRequest extends ConsoleRequest {
@@ -369,7 +372,7 @@ export class ConsoleSession extends DurableObject<Env> {
 		if (this.ctx.id.name !== undefined && this.ctx.id.name !== expectedName) {
 			throw new ConfigError(`console session ${this.ctx.id.name} cannot serve ${expectedName}`);
 		}
-		const provider = this.providers().find((p) => p.name === request.provider);
+		const provider = this.providers(request.runtime).find((p) => p.name === request.provider);
 		if (!provider) throw new ConfigError(`provider "${request.provider}" is not configured`);
 		return provider.openConsole(request.serverId, ctx);
 	}
@@ -380,8 +383,8 @@ export class ConsoleSession extends DurableObject<Env> {
 	}
 
 	/** The providers this deployment has; tests override it to inject transports. */
-	protected providers(): Provider[] {
-		return createProviders(this.settings());
+	protected providers(runtime: Runtime): Provider[] {
+		return createProviders(this.settings(), runtime);
 	}
 
 	private closeLink(): void {

@@ -49,7 +49,10 @@ export function registerGetScreenText(server: McpServer, deps: McpDeps): void {
 				const { provider, session } = await consoleOf(deps, serverId, ctx);
 				const outcome = await withDeadline(
 					deps,
-					session().screenText({ provider: provider.name, serverId }, progressReporter(ctx)),
+					session().screenText(
+						{ provider: provider.name, serverId, runtime: deps.runtime },
+						progressReporter(ctx),
+					),
 				);
 				if (!outcome.ok) throw new UserFacingError(outcome.error);
 				const text = outcome.view.text;
