@@ -11,6 +11,8 @@ export default defineConfig({
 	],
 	test: {
 		include: ["test/**/*.test.ts"],
+		// The default reporter only counts skipped tests; this one also lists them and says why.
+		reporters: ["default", "./test/support/skipped-reporter.ts"],
 		globalSetup: [
 			"./test/global-setup.ts",
 			"./test/vnc/real-server.setup.ts",
