@@ -23,7 +23,7 @@ export default function setup(project: TestProject): void {
 	}
 	if (Object.keys(files).length === 0) {
 		recordSkipReason(
-			`real-capture tests: ${VECTORS_DIR} is absent or empty (CI and developers have it)`,
+			`real-capture tests: ${relative(process.cwd(), VECTORS_DIR)} is absent or empty (CI and developers have it)`,
 		);
 	}
 	project.provide("vectors", files);
