@@ -69,6 +69,24 @@ describe("outboundFetch names why a request could not be made", () => {
 		await expect(pending).rejects.toBe(reason);
 	});
 
+	it("deployed, Cloudflare's own 403 for a bare IP (error 1003) becomes the bare-IP error", async () => {
+		const cloudflare = async () => new Response("error code: 1003", { status: 403 });
+		const message = await failure(
+			outboundFetch("deployed", cloudflare)("http://198.51.100.7:6080/"),
+		);
+		expect(message).toBe(
+			"Cloudflare refused it with error 1003: 198.51.100.7 is a bare IP address, which deployed " +
+				"Workers cannot fetch: give it a DNS name",
+		);
+		// Any other 403, a named host, or a local Worker: the answer is the server's, passed on.
+		const forbidden = async () => new Response("no", { status: 403 });
+		expect((await outboundFetch("deployed", forbidden)("http://198.51.100.7/")).status).toBe(403);
+		expect((await outboundFetch("deployed", cloudflare)("http://bmc.example.net/")).status).toBe(
+			403,
+		);
+		expect((await outboundFetch("local", cloudflare)("http://198.51.100.7/")).status).toBe(403);
+	});
+
 	it("reaches the user through the VNC client, with the port", async () => {
 		const message = await failure(
 			VncClient.connect({
