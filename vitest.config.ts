@@ -16,8 +16,10 @@ export default defineConfig({
 		globalSetup: [
 			"./test/global-setup.ts",
 			"./test/vnc/real-server.setup.ts",
+			"./test/vnc/real-input.setup.ts",
 			"./test/kvm/mock-bmc-global-setup.ts",
 			"./test/mcp/oauth-browser.setup.ts",
+			"./test/mcp/mcp-remote.setup.ts",
 		],
 	},
 });

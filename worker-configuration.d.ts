@@ -11,6 +11,7 @@ interface __BaseEnv_Env {
 	MAX_FRAME_SIZE: string;
 	ALLOW_INPUT: string;
 	ALLOW_POWER: string;
+	INPUT_DELAY_MS: string;
 	CONSOLE_SESSION: DurableObjectNamespace<import("./src/index").ConsoleSession>;
 	SECRET_ATTEMPTS: DurableObjectNamespace<import("./src/index").SecretAttempts>;
 }
@@ -26,7 +27,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "DEMO" | "IPMI_ALLOWED_IP" | "VNC_TARGETS" | "TOOL_TIMEOUT_SECONDS" | "IDLE_SECONDS" | "MAX_FRAME_SIZE" | "ALLOW_INPUT" | "ALLOW_POWER">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "DEMO" | "IPMI_ALLOWED_IP" | "VNC_TARGETS" | "TOOL_TIMEOUT_SECONDS" | "IDLE_SECONDS" | "MAX_FRAME_SIZE" | "ALLOW_INPUT" | "ALLOW_POWER" | "INPUT_DELAY_MS">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -13,6 +13,8 @@ export interface Limits {
 	toolTimeoutMs: number;
 	/** How long a console socket stays open after the last capture. */
 	idleMs: number;
+	/** INPUT_DELAY_MS: pause after each AMI keyboard or mouse report; undefined keeps the protocol's default. */
+	inputDelayMs: number | undefined;
 }
 
 export type DemoMode = "auto" | "on" | "off";
@@ -47,7 +49,24 @@ export function parseLimits(env: Env): Limits {
 		maxHeight: Number(size[2]),
 		toolTimeoutMs: seconds(env.TOOL_TIMEOUT_SECONDS, "TOOL_TIMEOUT_SECONDS", 60, 5, 600) * 1000,
 		idleMs: seconds(env.IDLE_SECONDS, "IDLE_SECONDS", 120, 1, 3600) * 1000,
+		inputDelayMs: milliseconds(env.INPUT_DELAY_MS, "INPUT_DELAY_MS", 0, 1000),
 	};
+}
+
+function milliseconds(
+	raw: string | undefined,
+	name: string,
+	min: number,
+	max: number,
+): number | undefined {
+	if (!raw?.trim()) return undefined;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < min || value > max) {
+		throw new ConfigError(
+			`${name} must be a whole number of milliseconds from ${min} to ${max}, got "${raw}"`,
+		);
+	}
+	return value;
 }
 
 export function parseDemoMode(env: Env): DemoMode {

@@ -17,7 +17,16 @@ import type { InputEvent } from "../input/events.ts";
 import { type MouseAction, type MouseButton, mouseEvents } from "../input/mouse.ts";
 import { type LogFields, logEvent, StageTimer } from "../log.ts";
 import { createProviders } from "../providers/index.ts";
-import type { CallContext, ConsoleLink, Progress, Provider } from "../providers/types.ts";
+import type {
+	BootRequest,
+	CallContext,
+	ConsoleLink,
+	PowerAction,
+	PowerReport,
+	PowerState,
+	Progress,
+	Provider,
+} from "../providers/types.ts";
 import type { Runtime } from "../runtime.ts";
 import {
 	newTextCache,
@@ -26,8 +35,8 @@ import {
 	ScreenWatcher,
 	type TextCache,
 } from "../text/index.ts";
-import { compileScreenPattern } from "./screen-pattern.ts";
-import { type Observed, settle, type Until, waitUntil } from "./settle.ts";
+import { compileScreenPattern, type ScreenPattern } from "./screen-pattern.ts";
+import { type Observed, settle, sleep, type Until, waitUntil } from "./settle.ts";
 import { Capture, type Screenshot, type ScreenView, type Show } from "./view.ts";
 
 export type { Screenshot, ScreenView, Show } from "./view.ts";
@@ -70,6 +79,28 @@ export interface WaitRequest extends ConsoleRequest {
 	raw: boolean;
 }
 
+export interface PowerRequest extends ConsoleRequest {
+	action: PowerAction;
+	/** Who asked, for the audit trail: the Caller's id (token kind or OAuth client). */
+	who: string;
+}
+
+export interface BootCallRequest extends ConsoleRequest {
+	target: BootRequest["target"];
+	who: string;
+	/** How long to watch the console for the new system after the reboot. */
+	timeoutMs: number;
+}
+
+/** One power or boot action, as the console's audit trail keeps it. */
+export interface AuditEntry {
+	time: string;
+	action: string;
+	who: string;
+	/** "done", or "failed: <why>". */
+	outcome: string;
+}
+
 /** RPC drops error classes, so failures travel as their user-facing message. */
 type Outcome<T> = ({ ok: true } & T) | { ok: false; error: string };
 
@@ -89,6 +120,30 @@ export type InputOutcome = Outcome<{
 export type ScreenTextOutcome = Outcome<{ view: ScreenView; capturedAt: string }>;
 
 export type WaitOutcome = Outcome<{ met: boolean; waitedMs: number; view: ScreenView }>;
+
+export type PowerOutcome = Outcome<{
+	state: PowerState;
+	detail: string;
+	/** Who answered: the console's BMC, or the provider's API (no console was open). */
+	via: "console" | "api";
+	/** The screen after the action, once it settled; absent when none was captured. */
+	view?: ScreenView;
+	/** Why no screen is shown: the server is off, or the capture failed (a reboot blanks it). */
+	noScreen?: string;
+	/** For status: the console's latest power and boot actions, newest last. */
+	recent?: AuditEntry[];
+}>;
+
+export type BootOutcome = Outcome<{
+	detail: string;
+	/** Whether the console showed the new system's login before the timeout. */
+	booted: boolean;
+	waitedMs: number;
+	/** What the console showed last, when a capture succeeded. */
+	view?: ScreenView;
+	/** Why the console could not be watched, or what its last capture said. */
+	screenError?: string;
+}>;
 
 export class ConsoleSession extends DurableObject<Env> {
 	private link: ConsoleLink | undefined;
@@ -218,6 +273,102 @@ export class ConsoleSession extends DurableObject<Env> {
 		});
 	}
 
+	/**
+	 * Reads or changes host power. With no console open, a provider whose API
+	 * can do the action does it (OVH: status and reset); otherwise the
+	 * console's BMC does, and the screen is shown once it settles. Gates are
+	 * the tool's; every action but status lands in the audit trail.
+	 */
+	async power(request: PowerRequest, onProgress?: (p: Progress) => void): Promise<PowerOutcome> {
+		const fields = { action: request.action, who: request.who };
+		const outcome = await this.answer(onProgress, "power", request, fields, async () => {
+			const provider = this.provider(request);
+			const done = await this.queued(request, POWER, async (ctx) => {
+				if (!this.link?.isOpen) {
+					const byApi = provider.powerWithoutConsole?.(request.serverId, request.action, ctx);
+					if (byApi) return { report: await byApi, via: "api" as const };
+				}
+				return this.onLink(request, ctx, (link, ctx, warm) =>
+					this.powerOnConsole(request.action, link, ctx, warm),
+				);
+			});
+			const { report, via } = done;
+			const shown = "capture" in done ? done.capture : undefined;
+			const view = shown?.view(shown.text.isText ? "text" : "screenshot", false);
+			const noScreen = "noScreen" in done ? done.noScreen : undefined;
+			const recent = request.action === "status" ? (await this.auditTrail()).slice(-5) : undefined;
+			return { state: report.state, detail: report.detail, via, view, noScreen, recent };
+		});
+		if (request.action !== "status") {
+			await this.audit(request, request.action, outcome.ok ? "done" : `failed: ${outcome.error}`);
+		}
+		return outcome;
+	}
+
+	/**
+	 * Points the server's next boot at the provider's rescue system or back
+	 * at its disk, reboots it, then watches the console until the new
+	 * system's login shows or `timeoutMs` passes. The boot id in force before
+	 * boot_rescue is kept in storage for boot_normal to restore.
+	 */
+	async boot(request: BootCallRequest, onProgress?: (p: Progress) => void): Promise<BootOutcome> {
+		const fields = { target: request.target, who: request.who };
+		const outcome = await this.answer(onProgress, "boot", request, fields, async () => {
+			const provider = this.provider(request);
+			const boot = provider.boot?.bind(provider);
+			if (!boot) {
+				throw new UserFacingError(
+					`${request.serverId} cannot change its boot: only OVH servers can.`,
+				);
+			}
+			const change = await this.queued(request, BOOT, async (ctx) => {
+				const saved = await this.ctx.storage.get<number>(BOOT_BEFORE_RESCUE);
+				const restoreBootId = request.target === "normal" ? saved : undefined;
+				const change = await boot(request.serverId, { target: request.target, restoreBootId }, ctx);
+				if (request.target === "normal") {
+					await this.ctx.storage.delete(BOOT_BEFORE_RESCUE);
+				} else if (
+					saved === undefined &&
+					change.previousBootId !== null &&
+					change.previousBootId !== change.bootId
+				) {
+					// A second boot_rescue keeps the disk boot the first one saved.
+					await this.ctx.storage.put(BOOT_BEFORE_RESCUE, change.previousBootId);
+				}
+				return change;
+			});
+			const pattern = compileScreenPattern(change.bootedWhen);
+			const watching: Operation = { ...BOOT_WATCH, deadlineMs: request.timeoutMs + WAIT_SLACK_MS };
+			try {
+				const seen = await this.run(request, watching, (link, ctx) =>
+					this.watchBoot(link, ctx, pattern, request.timeoutMs),
+				);
+				const view = seen.capture?.view(seen.capture.text.isText ? "text" : "screenshot", false);
+				return {
+					detail: change.detail,
+					booted: seen.met,
+					waitedMs: seen.waitedMs,
+					view,
+					screenError: seen.error,
+				};
+			} catch (error) {
+				// The boot happened; only watching it failed (no console access, say).
+				return {
+					detail: change.detail,
+					booted: false,
+					waitedMs: 0,
+					screenError: errorMessage(error),
+				};
+			}
+		});
+		await this.audit(
+			request,
+			`boot_${request.target}`,
+			outcome.ok ? "done" : `failed: ${outcome.error}`,
+		);
+		return outcome;
+	}
+
 	override async alarm(): Promise<void> {
 		const { idleMs } = parseLimits(this.settings());
 		const idleFor = Date.now() - this.lastUsed;
@@ -227,6 +378,87 @@ export class ConsoleSession extends DurableObject<Env> {
 		}
 		// Closing the sockets lets the object hibernate; the link keeps its credentials for a quick reopen.
 		this.link?.suspend();
+	}
+
+	private async powerOnConsole(
+		action: PowerAction,
+		link: ConsoleLink,
+		ctx: CallContext,
+		warm: boolean,
+	): Promise<{ report: PowerReport; via: "console"; capture?: Capture; noScreen?: string }> {
+		const report = await link.power(action, ctx);
+		if (action === "status") return { report, via: "console" };
+		if (report.state === "off") {
+			return {
+				report,
+				via: "console",
+				noScreen: "No signal: the server is off, so there is no picture.",
+			};
+		}
+		ctx.onProgress?.({ message: "Waiting for the screen to settle" });
+		try {
+			const last = await settle(this.observer(link, ctx, new ScreenWatcher(this.textCache)), {
+				signal: ctx.signal,
+			});
+			return {
+				report,
+				via: "console",
+				capture: this.captured(last.framebuffer, last.step.text, link, warm),
+			};
+		} catch (error) {
+			if (ctx.signal.aborted) throw error;
+			// The action was taken; a screen blanked by the reboot is no failure of it.
+			return { report, via: "console", noScreen: `No picture yet: ${errorMessage(error)}` };
+		}
+	}
+
+	/**
+	 * Captures every few seconds until the screen's text matches `pattern` or
+	 * `timeoutMs` passes. A rebooting server has no picture for a while, so a
+	 * failed capture is noted and tried again rather than ending the wait.
+	 */
+	private async watchBoot(
+		link: ConsoleLink,
+		ctx: CallContext,
+		pattern: ScreenPattern,
+		timeoutMs: number,
+	): Promise<{ met: boolean; waitedMs: number; capture?: Capture; error?: string }> {
+		const watcher = new ScreenWatcher(this.textCache);
+		const start = Date.now();
+		let capture: Capture | undefined;
+		let error: string | undefined;
+		for (;;) {
+			try {
+				const framebuffer = await link.capture(ctx);
+				const step = watcher.observe(framebuffer, Date.now());
+				capture = this.captured(framebuffer, step.text, link, true);
+				error = undefined;
+				if (step.text.isText && pattern.test(step.text.lines.join("\n"))) {
+					return { met: true, waitedMs: Date.now() - start, capture };
+				}
+			} catch (failure) {
+				if (ctx.signal.aborted) throw failure;
+				error = errorMessage(failure);
+			}
+			const waitedMs = Date.now() - start;
+			if (waitedMs >= timeoutMs) return { met: false, waitedMs, capture, error };
+			ctx.onProgress?.({
+				message: `Waiting for the console to show ${pattern.source}: ${Math.round(waitedMs / 1000)} s of ${timeoutMs / 1000} s`,
+			});
+			await sleep(Math.min(BOOT_POLL_MS, timeoutMs - waitedMs), ctx.signal);
+		}
+	}
+
+	/** Appends to the console's audit trail (the last AUDIT_KEEP entries) and logs one line. */
+	private async audit(request: ConsoleRequest & { who: string }, action: string, outcome: string) {
+		const entry: AuditEntry = { time: new Date().toISOString(), action, who: request.who, outcome };
+		logEvent("audit", { console: `${request.provider}:${request.serverId}`, ...entry });
+		const trail = [...(await this.auditTrail()), entry].slice(-AUDIT_KEEP);
+		await this.ctx.storage.put(AUDIT_TRAIL, trail);
+	}
+
+	private async auditTrail(): Promise<AuditEntry[]> {
+		return (await this.ctx.storage.get<AuditEntry[]>(AUDIT_TRAIL)) ?? [];
 	}
 
 	/**
@@ -294,6 +526,15 @@ export class ConsoleSession extends DurableObject<Env> {
 		what: Operation,
 		work: (link: ConsoleLink, ctx: CallContext, warm: boolean) => Promise<T>,
 	): Promise<T> {
+		return this.queued(request, what, (ctx) => this.onLink(request, ctx, work));
+	}
+
+	/** Runs `work` in this console's queue under one deadline; it opens the link itself if it needs one. */
+	private queued<T>(
+		request: ConsoleRequest,
+		what: Operation,
+		work: (ctx: CallContext) => Promise<T>,
+	): Promise<T> {
 		this.busy++;
 		const turn = this.queue
 			.then(() => this.runNow(request, what, work))
@@ -307,7 +548,7 @@ export class ConsoleSession extends DurableObject<Env> {
 	private async runNow<T>(
 		request: ConsoleRequest,
 		what: Operation,
-		work: (link: ConsoleLink, ctx: CallContext, warm: boolean) => Promise<T>,
+		work: (ctx: CallContext) => Promise<T>,
 	): Promise<T> {
 		const limits = parseLimits(this.settings());
 		const deadlineMs = Math.max(limits.toolTimeoutMs, what.deadlineMs ?? 0);
@@ -331,18 +572,7 @@ export class ConsoleSession extends DurableObject<Env> {
 		};
 		this.lastUsed = Date.now();
 		try {
-			if (this.link) {
-				try {
-					// Warm only when this very connection is open now; a suspended or dropped one reopens.
-					return await work(this.link, ctx, this.link.isOpen);
-				} catch (error) {
-					if (!(error instanceof ConsoleExpiredError)) throw error;
-					// The BMC forgot the session behind the link: start over with the provider.
-					this.closeLink();
-				}
-			}
-			this.link = await this.open(request, ctx);
-			return await work(this.link, ctx, false);
+			return await work(ctx);
 		} catch (error) {
 			// Kept suspended, a link reopens in a second next time (a powered-off server, a dropped socket).
 			this.link?.suspend();
@@ -357,6 +587,26 @@ export class ConsoleSession extends DurableObject<Env> {
 		}
 	}
 
+	/** `work` on the link, opened first when there is none, and again once when the BMC forgot it. */
+	private async onLink<T>(
+		request: ConsoleRequest,
+		ctx: CallContext,
+		work: (link: ConsoleLink, ctx: CallContext, warm: boolean) => Promise<T>,
+	): Promise<T> {
+		if (this.link) {
+			try {
+				// Warm only when this very connection is open now; a suspended or dropped one reopens.
+				return await work(this.link, ctx, this.link.isOpen);
+			} catch (error) {
+				if (!(error instanceof ConsoleExpiredError)) throw error;
+				// The BMC forgot the session behind the link: start over with the provider.
+				this.closeLink();
+			}
+		}
+		this.link = await this.open(request, ctx);
+		return await work(this.link, ctx, false);
+	}
+
 	private captured(
 		framebuffer: Framebuffer,
 		text: ScreenText,
@@ -368,13 +618,18 @@ export class ConsoleSession extends DurableObject<Env> {
 	}
 
 	private open(request: ConsoleRequest, ctx: CallContext): Promise<ConsoleLink> {
+		return this.provider(request).openConsole(request.serverId, ctx);
+	}
+
+	/** The provider of the console this object serves, checked against its name. */
+	private provider(request: ConsoleRequest): Provider {
 		const expectedName = `${request.provider}:${request.serverId}`;
 		if (this.ctx.id.name !== undefined && this.ctx.id.name !== expectedName) {
 			throw new ConfigError(`console session ${this.ctx.id.name} cannot serve ${expectedName}`);
 		}
 		const provider = this.providers(request.runtime).find((p) => p.name === request.provider);
 		if (!provider) throw new ConfigError(`provider "${request.provider}" is not configured`);
-		return provider.openConsole(request.serverId, ctx);
+		return provider;
 	}
 
 	/** This deployment's settings and secrets; tests override it with their own. */
@@ -405,6 +660,19 @@ interface Operation {
 const CAPTURE: Operation = { event: "capture", late: "No screenshot" };
 const INPUT: Operation = { event: "input", late: "The input was not sent and settled" };
 const WAIT: Operation = { event: "wait", late: "The wait did not finish" };
+const POWER: Operation = { event: "power", late: "The power action did not finish" };
+const BOOT: Operation = { event: "boot", late: "The boot change and reboot did not finish" };
+const BOOT_WATCH: Operation = {
+	event: "boot-watch",
+	late: "The server was rebooted, but watching its console did not finish",
+};
+/** How often a boot watch captures the console. */
+const BOOT_POLL_MS = 2000;
+/** Storage keys: the power and boot audit trail, and the boot id boot_rescue replaced. */
+const AUDIT_TRAIL = "power-audit";
+const BOOT_BEFORE_RESCUE = "boot-before-rescue";
+/** How many audit entries each console keeps. */
+export const AUDIT_KEEP = 50;
 /** Time a wait's deadline leaves for its last capture and rendering after `timeoutSeconds`. */
 const WAIT_SLACK_MS = 10_000;
 

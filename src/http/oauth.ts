@@ -52,7 +52,7 @@ export async function serveOAuth(
 	const provider = providerFor(url.origin, mcp);
 	if (!provider) {
 		// OAuth needs https (or loopback http, for wrangler dev); the static token still works.
-		if (refusal) return refusal;
+		if (refusal) return pointAtHttps(refusal, url);
 		return new Response(
 			"OAuth needs https (or http on localhost). Serve this Worker over https.\n",
 			{ status: 404 },
@@ -65,6 +65,26 @@ export async function serveOAuth(
 		return new Response(refusal.body, { status: 401, headers });
 	}
 	return response;
+}
+
+/**
+ * A 401 for /mcp over plain http on a public host. The OAuth library serves
+ * no metadata there, but the same host answers https (as Cloudflare serves
+ * every Worker), so the challenge points a connector at that metadata and the
+ * body says which URL to use.
+ */
+async function pointAtHttps(refusal: Response, url: URL): Promise<Response> {
+	const https = `https://${url.hostname}`;
+	const { error, message } = await refusal.json<{ error: string; message: string }>();
+	return Response.json(
+		{ error, message: `${message} OAuth for connectors is served over https: use ${https}/mcp.` },
+		{
+			status: 401,
+			headers: {
+				"WWW-Authenticate": `Bearer realm="ikvm-mcp", resource_metadata="${https}/.well-known/oauth-protected-resource/mcp"`,
+			},
+		},
+	);
 }
 
 /**

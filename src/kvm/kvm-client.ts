@@ -36,11 +36,13 @@ import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from ".
 import type { VideoFrameHeader } from "./frame-header.ts";
 import {
 	absoluteMouseReport,
+	type BlockCipher,
 	encodeHidPacket,
 	type HidDevice,
 	keyboardReport,
 	scaleAbsolute,
 } from "./hid.ts";
+import { inputCipher } from "./input-cipher.ts";
 import {
 	encodeIvtp,
 	encodeValidatePayload,
@@ -147,6 +149,10 @@ export class KvmClient {
 	#leds: number | null = null;
 	/** One number per HID packet on this socket. */
 	#sequence = 0;
+	/** The KVM token this session was validated with: the key of encrypted input. */
+	#token = "";
+	/** Set once the BMC asks for encrypted input; from then on every report goes encrypted. */
+	#encrypt: BlockCipher | undefined;
 	/** Modifier bits and keys held by the reports sent so far. */
 	#modifiers = 0;
 	#keys: number[] = [];
@@ -182,6 +188,7 @@ export class KvmClient {
 						signal: limit,
 					});
 		const client = await KvmClient.#open(options.fetch, session, limit, options.decoder);
+		client.#token = session.kvmToken;
 		try {
 			await client.#handshake(session, options.user ?? DEFAULT_USER, limit);
 		} catch (error) {
@@ -509,7 +516,7 @@ export class KvmClient {
 	}
 
 	#report(device: HidDevice, report: Uint8Array): void {
-		this.#send(encodeHidPacket(device, report, this.#sequence));
+		this.#send(encodeHidPacket(device, report, this.#sequence, this.#encrypt));
 		this.#sequence = (this.#sequence + 1) >>> 0;
 	}
 
@@ -557,6 +564,11 @@ export class KvmClient {
 				break;
 			case IvtpType.KEYBOARD_LEDS:
 				if (packet.payload.length > 0) this.#leds = packet.payload[0];
+				break;
+			case IvtpType.ENCRYPTION_STATUS:
+			case IvtpType.INITIAL_ENCRYPTION_STATUS:
+				// JViewer turns encryption on for either and never back off in the session.
+				this.#encrypt ??= inputCipher(this.#token).encrypt;
 				break;
 			case IvtpType.SET_NEXT_MASTER:
 			case IvtpType.KVM_SHARING: {

@@ -16,6 +16,7 @@ import type { FetchLike } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
 import { encodeFrameHeader } from "./frame-header.ts";
 import { decodeHidPayload, type HidPacket } from "./hid.ts";
+import { type InputCipher, inputCipher } from "./input-cipher.ts";
 import {
 	decodeValidatePayload,
 	encodeIvtp,
@@ -126,6 +127,15 @@ export interface MockBmcOptions {
 	 * old state after a power request (default 0), as a host that takes its time.
 	 */
 	powerLag?: number;
+	/** Keep every message the client sends, byte for byte (tests of exact packets; the demo keeps none). */
+	keepMessages?: boolean;
+	/**
+	 * The BMC demands encrypted input (KMCrypt, input-cipher.ts) from the
+	 * start: INITIAL_ENCRYPTION_STATUS right after validation, as when another
+	 * viewer had turned it on. Plain reports are dropped from then on. (A
+	 * connection's `demandEncryptedInput()` asks for it mid-session.)
+	 */
+	encryptedInput?: boolean;
 }
 
 export interface MockKvmConnection {
@@ -135,8 +145,14 @@ export interface MockKvmConnection {
 	readonly input: HidPacket[];
 	/** POWER_CONTROL actions received, in order. */
 	readonly powerRequests: number[];
+	/** Bytes received from the client so far. */
+	readonly bytesReceived: number;
+	/** With `keepMessages`: every message the client sent, as sent. */
+	readonly messages: Uint8Array[];
 	/** Input the BMC dropped, and why (malformed, or sent without control). */
 	readonly dropped: string[];
+	/** Sends ENCRYPTION_STATUS, as when another viewer turns encryption on; plain input is dropped after. */
+	demandEncryptedInput(): void;
 	/** Settles when the socket closes; `byClient` unless the mock closed it. */
 	readonly closed: Promise<{ code: number; byClient: boolean }>;
 	readonly isClosed: boolean;
@@ -326,6 +342,8 @@ class MockConnection implements MockKvmConnection {
 	readonly received: number[] = [];
 	readonly input: HidPacket[] = [];
 	readonly powerRequests: number[] = [];
+	readonly messages: Uint8Array[] = [];
+	bytesReceived = 0;
 	readonly dropped: string[] = [];
 	readonly closed: Promise<{ code: number; byClient: boolean }>;
 	isClosed = false;
@@ -337,6 +355,10 @@ class MockConnection implements MockKvmConnection {
 	readonly #framer = new IvtpFramer();
 	readonly #machine: MockMachine;
 	#validated = false;
+	/** The validated KVM token: a BMC can always read encrypted input, keyed by it. */
+	#token = "";
+	#cipher: InputCipher | undefined;
+	#encryptionDemanded = false;
 	#master: boolean;
 	#frameIndex = 0;
 	#closedByMock = false;
@@ -379,11 +401,18 @@ class MockConnection implements MockKvmConnection {
 				typeof data === "string"
 					? Uint8Array.from(atob(data), (c) => c.charCodeAt(0))
 					: new Uint8Array(data);
+			this.bytesReceived += bytes.length;
+			if (options.keepMessages) this.messages.push(bytes.slice());
 			for (const packet of this.#framer.push(bytes)) {
 				this.received.push(packet.type);
 				this.#onPacket(packet.type, packet.status, packet.payload);
 			}
 		});
+	}
+
+	demandEncryptedInput(): void {
+		this.#encryptionDemanded = true;
+		this.#send([encodeIvtp(IvtpType.ENCRYPTION_STATUS)]);
 	}
 
 	start(): void {
@@ -403,6 +432,7 @@ class MockConnection implements MockKvmConnection {
 					!issued.used;
 				if (issued) issued.used = true;
 				this.#validated = valid;
+				if (valid) this.#token = token;
 				const result = valid ? ValidationResult.VALID : ValidationResult.INVALID_SESSION;
 				// Session index: 0 when this viewer holds control, 1 when another one does.
 				const index = this.#master ? 0 : 1;
@@ -411,6 +441,10 @@ class MockConnection implements MockKvmConnection {
 				];
 				const power = this.#powerStatus();
 				if (valid && power) reply.push(power);
+				if (valid && this.#options.encryptedInput) {
+					this.#encryptionDemanded = true;
+					reply.push(encodeIvtp(IvtpType.INITIAL_ENCRYPTION_STATUS));
+				}
 				this.#send(reply);
 				return;
 			}
@@ -475,9 +509,16 @@ class MockConnection implements MockKvmConnection {
 	#onInput(status: number, payload: Uint8Array): void {
 		let packet: HidPacket;
 		try {
-			packet = decodeHidPayload(status, payload);
+			packet = decodeHidPayload(status, payload, (block) => {
+				this.#cipher ??= inputCipher(this.#token);
+				return this.#cipher.decrypt(block);
+			});
 		} catch (error) {
 			this.dropped.push((error as Error).message);
+			return;
+		}
+		if (this.#encryptionDemanded && !packet.encrypted) {
+			this.dropped.push(`plain ${packet.device} report while the BMC demands encrypted input`);
 			return;
 		}
 		if (!this.#validated || !this.#master) {

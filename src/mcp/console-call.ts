@@ -16,7 +16,7 @@ import type { ContentBlock } from "./tool-result.ts";
 /** The ConsoleSession methods the tools call (over RPC, or directly in tests). */
 export type ConsoleApi = Pick<
 	ConsoleSession,
-	"screenshot" | "input" | "screenText" | "waitForScreen"
+	"screenshot" | "input" | "screenText" | "waitForScreen" | "power" | "boot"
 >;
 
 export interface ConsoleDeps {
@@ -53,9 +53,13 @@ export async function consoleOf(
 	return { provider, session: () => deps.console(name) };
 }
 
-/** The session enforces the same deadline per stage with a sharper message; this one is the backstop. */
-export function withDeadline<T>(deps: ConsoleDeps, work: Promise<T>): Promise<T> {
-	const ms = deps.toolTimeoutMs() + 5000;
+/**
+ * The session enforces the same deadline per stage with a sharper message;
+ * this one is the backstop. `extraMs` is for calls whose session work runs
+ * longer than one tool deadline (a boot followed by a watch of the console).
+ */
+export function withDeadline<T>(deps: ConsoleDeps, work: Promise<T>, extraMs = 0): Promise<T> {
+	const ms = deps.toolTimeoutMs() + 5000 + extraMs;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const deadline = new Promise<never>((_, reject) => {
 		timer = setTimeout(

@@ -1,11 +1,13 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import type { Switches } from "../config.ts";
+import { registerBootTools } from "./boot.ts";
 import type { Caller } from "./caller.ts";
 import type { ConsoleDeps } from "./console-call.ts";
 import { registerGetScreenText } from "./get-screen-text.ts";
 import { registerGetScreenshot } from "./get-screenshot.ts";
 import { registerListServers } from "./list-servers.ts";
 import { registerMouse } from "./mouse.ts";
+import { registerPower } from "./power.ts";
 import { registerSendKeys } from "./send-keys.ts";
 import { registerTypeText } from "./type-text.ts";
 import { registerWaitForScreen } from "./wait-for-screen.ts";
@@ -22,7 +24,9 @@ const INSTRUCTIONS =
 	"into the machine would give): BIOS, GRUB, kernel panics, login prompts, installer screens. Use " +
 	"list_servers to find a server; get_screen_text to read a text console exactly (cheaper than an image); " +
 	"get_screenshot to see it; wait_for_screen to wait for a boot or a command without polling; send_keys, " +
-	"type_text and mouse to act (when the operator allows input), each returning the screen once it settles.";
+	"type_text and mouse to act (when the operator allows input), each returning the screen once it settles; " +
+	"power (status, or on/off/cycle/reset when the operator allows power and the user confirms) and, on OVH, " +
+	"boot_rescue and boot_normal to repair a server that no longer boots.";
 
 /** One MCP server instance per request: the handler is stateless; state lives in ConsoleSessions. */
 export function createMcpServer(deps: McpDeps): McpServer {
@@ -37,5 +41,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
 	registerSendKeys(server, deps);
 	registerTypeText(server, deps);
 	registerMouse(server, deps);
+	registerPower(server, deps);
+	registerBootTools(server, deps);
 	return server;
 }

@@ -34,6 +34,24 @@ export interface PowerReport {
 	detail: string;
 }
 
+/** What boot_rescue and boot_normal ask for: the provider's rescue system, or the server's own disk. */
+export interface BootRequest {
+	target: "rescue" | "normal";
+	/** For "normal": the boot id in force before boot_rescue changed it, when known. */
+	restoreBootId?: number;
+}
+
+/** What a boot change did. */
+export interface BootChange {
+	/** The boot id in force before the change (what boot_normal restores), null when none was set. */
+	previousBootId: number | null;
+	bootId: number;
+	/** One sentence for the user: what was set, and the reboot that followed. */
+	detail: string;
+	/** What the console shows once the new system is up: text, or "/regex/flags" as wait_for_screen takes. */
+	bootedWhen: string;
+}
+
 /**
  * Whether a console may take keyboard and mouse input: `always` (a
  * simulation), `operator` (when the deployment's ALLOW_INPUT is on) or
@@ -83,4 +101,21 @@ export interface Provider {
 	/** Whether `serverId`'s console may take input; decided without any API call. */
 	inputPolicy(serverId: string): InputPolicy;
 	openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink>;
+	/**
+	 * Why `serverId`'s power cannot be controlled (its protocol has none),
+	 * or null when its console can; decided without any call, so that a
+	 * refusal sends nothing.
+	 */
+	powerUnavailable(serverId: string): string | null;
+	/**
+	 * Power through the provider's own API, for a console that is not open:
+	 * the call, or null when the API cannot do `action` (the console does it).
+	 */
+	powerWithoutConsole?(
+		serverId: string,
+		action: PowerAction,
+		ctx: CallContext,
+	): Promise<PowerReport> | null;
+	/** Sets what the server boots next and reboots it; only providers whose API can. */
+	boot?(serverId: string, request: BootRequest, ctx: CallContext): Promise<BootChange>;
 }

@@ -40,6 +40,10 @@ export class UnavailableProvider implements Provider {
 		return "never";
 	}
 
+	powerUnavailable(): string {
+		return this.error.message;
+	}
+
 	async openConsole(): Promise<ConsoleLink> {
 		throw this.error;
 	}

@@ -7,11 +7,13 @@
  * USBKeyboardRep/USBMouseRep as BadCoder1337/rd450x-console hid.go ports them.
  */
 
+import { Blowfish } from "egoroof-blowfish";
 import { describe, expect, it } from "vitest";
 import { chordEvents, parseKeys, typeText } from "../../src/input/index.ts";
 import { mouseEvents } from "../../src/input/mouse.ts";
 import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
 import { openAmiConsole } from "../../src/kvm/console-link.ts";
+import { inputCipher } from "../../src/kvm/input-cipher.ts";
 import { IvtpType, PowerControl } from "../../src/kvm/ivtp.ts";
 import { KvmError } from "../../src/kvm/kvm-error.ts";
 import { createMockBmc, type MockBmcOptions } from "../../src/kvm/mock-bmc.ts";
@@ -43,6 +45,8 @@ async function console_(options: Partial<MockBmcOptions> = {}) {
 	const reports = () => mock.connections.flatMap((c) => c.input.map((p) => [...p.report]));
 	return { mock, link, ctx, reports };
 }
+
+const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 const K = (mods: number, ...keys: number[]) => [
 	mods,
@@ -110,6 +114,75 @@ describe("AMI keyboard", () => {
 		expect(error).toBeInstanceOf(KvmError);
 		expect((error as KvmError).reason).toBe("control-refused");
 		expect(mock.connections[0].received).not.toContain(IvtpType.HID_PACKET);
+		link.close();
+	});
+});
+
+// JViewer's KMCrypt as eWloYW8/AMIKVM input/encryption.rs describes it: Blowfish-ECB,
+// the KVM token zero-padded to 16 bytes as key, each report zero-filled to one block.
+describe("AMI encrypted input (IVTP status 0xFF)", () => {
+	it("the cipher is Blowfish: Schneier's all-zero vector, and a short token is zero-padded to 16 bytes", () => {
+		const zero = inputCipher("\0".repeat(8));
+		expect(hex(zero.encrypt(new Uint8Array(8)))).toBe("4ef997456198dd78");
+		const block = Uint8Array.of(2, 0, 5, 0, 0, 0, 0, 0);
+		const padded = new Blowfish(
+			Uint8Array.from("abc\0\0\0\0\0\0\0\0\0\0\0\0\0", (c) => c.charCodeAt(0)),
+			Blowfish.MODE.ECB,
+			Blowfish.PADDING.NULL,
+		);
+		const cipher = inputCipher("abc");
+		expect(hex(cipher.encrypt(block))).toBe(hex(padded.encode(block)));
+		expect(hex(cipher.encrypt(block))).not.toBe(
+			hex(new Blowfish("abc", Blowfish.MODE.ECB, Blowfish.PADDING.NULL).encode(block)),
+		);
+		// Trailing zero bytes survive the round trip (the package's NULL padding would strip them).
+		expect([...cipher.decrypt(cipher.encrypt(block))]).toEqual([...block]);
+	});
+
+	it("refuses a token the cipher cannot take, saying how to turn encryption off", () => {
+		expect(() => inputCipher("")).toThrow(/turn keyboard\/mouse encryption off/);
+		expect(() => inputCipher("x".repeat(57))).toThrow(/57 bytes/);
+	});
+
+	it("a BMC that demands it from the start (INITIAL_ENCRYPTION_STATUS) gets every report encrypted, and reads them", async () => {
+		const { mock, link, ctx, reports } = await console_({ encryptedInput: true });
+		await link.sendInput(typeText("aB"), ctx);
+		await link.sendInput(mouseEvents("click", 32, 12, "left"), ctx);
+		const connection = mock.connections[0];
+		expect(connection.dropped).toEqual([]);
+		expect(connection.input.map((p) => p.encrypted)).toEqual(Array(10).fill(true));
+		const at = (buttons: number) => [buttons, 0x00, 0x40, 0x00, 0x20, 0];
+		expect(reports()).toEqual([
+			K(0, 0x04),
+			K(0),
+			K(0x02),
+			K(0x02, 0x05),
+			K(0x02),
+			K(0),
+			K(0),
+			at(0),
+			at(1),
+			at(0),
+		]);
+		link.close();
+	});
+
+	it("a BMC that asks mid-session (ENCRYPTION_STATUS) gets plain reports before, encrypted ones after", async () => {
+		const { mock, link, ctx, reports } = await console_();
+		await link.sendInput(typeText("a"), ctx);
+		mock.connections[0].demandEncryptedInput();
+		await link.sendInput(typeText("b"), ctx);
+		const connection = mock.connections[0];
+		expect(connection.dropped).toEqual([]);
+		expect(connection.input.map((p) => p.encrypted)).toEqual([
+			false,
+			false,
+			false,
+			true,
+			true,
+			true,
+		]);
+		expect(reports()).toEqual([K(0, 0x04), K(0), K(0), K(0, 0x05), K(0), K(0)]);
 		link.close();
 	});
 });

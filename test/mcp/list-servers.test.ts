@@ -86,6 +86,7 @@ describe("list_servers with a provider that never answers", () => {
 			owns: () => true,
 			hasServer: async () => true,
 			inputPolicy: () => "operator",
+			powerUnavailable: () => null,
 			listServers: ({ signal }) =>
 				new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
 			openConsole: () => Promise.reject(new Error("not used")),

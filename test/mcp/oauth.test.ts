@@ -42,10 +42,14 @@ const listServers = (accessToken: string) =>
 		}),
 	});
 
-/** A 401 that sends an MCP client to our OAuth metadata. */
-function expectChallenge(res: Response) {
+/** A 401 that sends an MCP client to our OAuth metadata (on `origin`). */
+function expectChallenge(res: Response, origin = ORIGIN) {
 	expect(res.status).toBe(401);
-	expect(res.headers.get("WWW-Authenticate")).toContain(`resource_metadata="${METADATA}"`);
+	const challenge = res.headers.get("WWW-Authenticate");
+	expect(challenge).toMatch(/^Bearer /);
+	expect(challenge).toContain(
+		`resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
+	);
 }
 
 async function sdkClient(oauth: MemoryOAuthClient) {
@@ -143,8 +147,33 @@ describe("OAuth discovery", () => {
 		expect(await none.text()).toContain("Authorization: Bearer");
 		expectChallenge(await listServers("not-a-token"));
 		expectChallenge(await listServers("owner:forged:token"));
+		// Another scheme, and the other methods of the endpoint (the SSE stream, ending a session).
+		const basic = { Authorization: "Basic YWRtaW46YWRtaW4=" };
+		expectChallenge(await deployment()(MCP, { method: "POST", headers: basic, body: "{}" }));
+		expectChallenge(await deployment()(MCP, { headers: { Accept: "text/event-stream" } }));
+		expectChallenge(await deployment()(MCP, { method: "DELETE" }));
 		// A deployment without any secret answers the same way on a public host.
 		expectChallenge(await workerFetch()(MCP, { method: "POST", body: "{}" }));
+		// Under wrangler dev the metadata is on loopback http.
+		for (const origin of ["http://localhost:8787", "http://127.0.0.1:8787"]) {
+			expectChallenge(await deployment()(`${origin}/mcp`, { method: "POST", body: "{}" }), origin);
+		}
+	});
+
+	it("over plain http on a public host, the 401 points at the https deployment's metadata", async () => {
+		for (const fetchWorker of [deployment(), workerFetch()]) {
+			const res = await fetchWorker("http://ikvm.example.com/mcp", { method: "POST", body: "{}" });
+			expectChallenge(res);
+			const body = await res.json<{ error: string; message: string }>();
+			expect(body.error).toBe("unauthorized");
+			expect(body.message).toMatch(/Authorization: Bearer|MCP_BEARER_TOKEN/);
+			expect(body.message).toContain(
+				"OAuth for connectors is served over https: use https://ikvm.example.com/mcp.",
+			);
+		}
+		// And that metadata is served there.
+		const metadata = await deployment()(METADATA);
+		expect(metadata.status).toBe(200);
 	});
 
 	it("the static bearer token still works and needs no OAuth", async () => {
@@ -385,6 +414,6 @@ describe("OAuth refusals: none yields a token or a tool call", () => {
 			headers: { Authorization: `Bearer ${tokens.access_token}` },
 			body: "{}",
 		});
-		expect(res.status).toBe(401);
+		expectChallenge(res, "https://other.example.com");
 	});
 });

@@ -10,6 +10,10 @@
  *   {"class","message"} for the rest;
  * - models from OVH's published schema (dedicated.server.Dedicated, Ipmi,
  *   IpmiAccessValue, Task; me.geolocation.ContinentCountryLocation).
+ * Power and boot: GET …/boot?bootType= answers boot ids (long[]), PUT
+ * /dedicated/server/{name} takes {bootId}, POST …/reboot answers a Task
+ * (function hardReboot). While a reboot task runs, another reboot gets 409:
+ * the status is OVH's for a conflicting task, its message our guess.
  * The skewed-timestamp answer (QUERY_TIME_OUT) and the default window are our
  * guess: public sources show neither.
  */
@@ -28,6 +32,10 @@ export interface MockServer {
 	reverse: string | null;
 	datacenter: string;
 	ip: string;
+	/** dedicated.server.Dedicated.bootId: what the server boots next. */
+	bootId: number;
+	/** dedicated.server.PowerStateEnum. */
+	powerState: "poweron" | "poweroff";
 	ipmi: {
 		activated: boolean;
 		/** Absent, as some answers have it: the access types are then not listed (all are granted). */
@@ -88,8 +96,16 @@ export interface TaskPlan {
 	runningAs?: string;
 }
 
+/** A netboot (dedicated.server.Netboot). */
+export interface MockBoot {
+	bootId: number;
+	bootType: "harddisk" | "rescue" | "network" | "ipxeCustomerScript" | "internal";
+	kernel: string;
+}
+
 interface MockTask {
 	taskId: number;
+	function: string;
 	server: string;
 	ttl: number;
 	polls: number;
@@ -117,6 +133,15 @@ export class MockOvh {
 	 * (else 401), or nobody (401 NOT_GRANTED_CALL: the key lacks the rule).
 	 */
 	geolocationAuth: "none" | "signed" | "not-granted" = "none";
+	/** The boots every server offers. */
+	boots: MockBoot[] = [
+		{ bootId: 1, bootType: "harddisk", kernel: "harddisk" },
+		{ bootId: 7, bootType: "harddisk", kernel: "harddisk-uefi" },
+		{ bootId: 1122, bootType: "rescue", kernel: "rescue-customer" },
+		{ bootId: 2233, bootType: "network", kernel: "ipxe-shell" },
+	];
+	/** Called when a reboot task is done, as the server goes down and boots `server.bootId`. */
+	onReboot: ((server: MockServer) => void) | undefined;
 	/** Most requests in flight at once so far. */
 	maxInFlight = 0;
 	#inFlight = 0;
@@ -144,6 +169,8 @@ export class MockOvh {
 			reverse: `${name}.example.net.`,
 			datacenter: "gra3",
 			ip: "192.0.2.10",
+			bootId: 1,
+			powerState: "poweron",
 			ipmi: {
 				activated: true,
 				supportedFeatures: {
@@ -260,7 +287,8 @@ export class MockOvh {
 			if (!server) return notFound(readAccess[1]);
 			const type = url.searchParams.get("type");
 			const granted = [...this.tasks.values()].find(
-				(t) => t.server === server.name && t.status === "done",
+				(t) =>
+					t.server === server.name && t.function === "requestAccessIPMI" && t.status === "done",
 			);
 			if (type !== "kvmipHtml5URL" || !granted) {
 				return error(404, {
@@ -274,6 +302,43 @@ export class MockOvh {
 					`https://kvm.mock-bmc.example/${encodeURIComponent(server.name)}/${granted.taskId}/viewer`,
 				expiration: new Date((this.#serverTime() + granted.ttl * 60) * 1000).toISOString(),
 			});
+		}
+		const boots = /^GET \/dedicated\/server\/([^/]+)\/boot$/.exec(route);
+		if (boots) {
+			if (!this.#server(boots[1])) return notFound(boots[1]);
+			const type = url.searchParams.get("bootType");
+			return json(this.boots.filter((b) => !type || b.bootType === type).map((b) => b.bootId));
+		}
+		const update = /^PUT \/dedicated\/server\/([^/]+)$/.exec(route);
+		if (update) {
+			const server = this.#server(update[1]);
+			if (!server) return notFound(update[1]);
+			const body = JSON.parse(bodyText || "{}") as Record<string, unknown>;
+			if (body.bootId !== undefined) {
+				if (!this.boots.some((b) => b.bootId === body.bootId)) {
+					return error(400, {
+						class: "Client::BadRequest",
+						message: `Invalid value for bootId: ${body.bootId}`,
+					});
+				}
+				server.bootId = body.bootId as number;
+			}
+			return json(null);
+		}
+		const reboot = /^POST \/dedicated\/server\/([^/]+)\/reboot$/.exec(route);
+		if (reboot) {
+			const server = this.#server(reboot[1]);
+			if (!server) return notFound(reboot[1]);
+			const running = [...this.tasks.values()].some(
+				(t) => t.server === server.name && t.function === "hardReboot" && !this.#finished(t),
+			);
+			if (running) {
+				return error(409, {
+					class: "Client::Conflict",
+					message: "A reboot task is already running on this server",
+				});
+			}
+			return json(this.#taskJson(this.#createTask(server, "hardReboot", 0)));
 		}
 		const taskRoute = /^GET \/dedicated\/server\/([^/]+)\/task\/(\d+)$/.exec(route);
 		if (taskRoute) {
@@ -355,16 +420,21 @@ export class MockOvh {
 				message: `${body.type} is not supported on this server`,
 			});
 		}
+		return json(this.#taskJson(this.#createTask(server, "requestAccessIPMI", body.ttl as number)));
+	}
+
+	#createTask(server: MockServer, fn: string, ttl: number): MockTask {
 		const task: MockTask = {
 			taskId: this.#nextTaskId++,
+			function: fn,
 			server: server.name,
-			ttl: body.ttl as number,
+			ttl,
 			polls: 0,
 			status: "init",
 			startDate: new Date(this.#serverTime() * 1000).toISOString(),
 		};
 		this.tasks.set(task.taskId, task);
-		return json(this.#taskJson(task));
+		return task;
 	}
 
 	/** Each poll moves a task on: init, todo, doing..., then the planned outcome. */
@@ -374,6 +444,8 @@ export class MockOvh {
 		const { pollsToFinish, outcome, runningAs = "doing" } = this.taskPlan;
 		if (task.polls >= pollsToFinish && outcome !== "never") task.status = outcome;
 		else task.status = task.polls === 1 ? "todo" : runningAs;
+		const server = this.servers.get(task.server);
+		if (task.status === "done" && task.function === "hardReboot" && server) this.onReboot?.(server);
 	}
 
 	#finished(task: MockTask): boolean {
@@ -385,7 +457,7 @@ export class MockOvh {
 		const now = new Date(this.#serverTime() * 1000).toISOString();
 		return {
 			taskId: task.taskId,
-			function: "requestAccessIPMI",
+			function: task.function,
 			status: task.status,
 			comment: finished && task.status !== "done" ? this.taskPlan.comment : null,
 			startDate: task.startDate,

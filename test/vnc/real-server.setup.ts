@@ -201,13 +201,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 /** Each in its own process group, so teardown also ends whatever it forked. */
-function spawnGroup(cmd: string, args: string[]): ChildProcess {
+export function spawnGroup(cmd: string, args: string[]): ChildProcess {
 	const p = spawn(cmd, args, { detached: true, stdio: "ignore" });
 	p.on("error", () => {});
 	return p;
 }
 
-async function killGroup(p: ChildProcess): Promise<void> {
+export async function killGroup(p: ChildProcess): Promise<void> {
 	const pgid = p.pid;
 	if (pgid === undefined) return;
 	const alive = () => {
@@ -230,14 +230,16 @@ async function killGroup(p: ChildProcess): Promise<void> {
 	if (alive()) throw new Error(`process group ${pgid} (${p.spawnfile}) survived SIGKILL`);
 }
 
-function freeDisplay(): number {
+/** The first display from :40 with neither lock nor socket; `tried` are skipped (taken without a lock). */
+export function freeDisplay(tried: ReadonlySet<number> = new Set()): number {
 	for (let n = 40; n < 100; n++) {
+		if (tried.has(n)) continue;
 		if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return n;
 	}
 	throw new Error("no free X display between :40 and :99");
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const s = createTcpServer();
 		s.once("error", reject);
@@ -248,7 +250,7 @@ function freePort(): Promise<number> {
 	});
 }
 
-async function waitForPort(port: number): Promise<void> {
+export async function waitForPort(port: number): Promise<void> {
 	for (let i = 0; i < 100; i++) {
 		const ok = await new Promise<boolean>((resolve) => {
 			const c = connect(port, "127.0.0.1");
@@ -264,4 +266,4 @@ async function waitForPort(port: number): Promise<void> {
 	throw new Error(`nothing listens on 127.0.0.1:${port} after 10 s`);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -41,6 +41,11 @@ export class DemoProvider implements Provider {
 		return "always";
 	}
 
+	/** Simulated power, through the demo BMC's IVTP power control. */
+	powerUnavailable(_serverId: string): null {
+		return null;
+	}
+
 	openConsole(_serverId: string, ctx: CallContext): Promise<ConsoleLink> {
 		const bmc = createDemoBmc(new DemoMachine());
 		return openAmiConsole({ fetch: bmc.fetch, viewerUrl: bmc.viewerUrl() }, ctx);

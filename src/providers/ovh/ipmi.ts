@@ -7,8 +7,9 @@
 import { ConfigError, ProtocolError } from "../../errors.ts";
 import type { Progress } from "../types.ts";
 import type { OvhClient } from "./client.ts";
-import { OvhApiError, OvhIpmiUnavailableError, OvhTaskError } from "./errors.ts";
+import { OvhApiError, OvhIpmiUnavailableError } from "./errors.ts";
 import { asObject, optionalString } from "./shape.ts";
+import { followTask, parseTask } from "./tasks.ts";
 
 /** Minutes an access stays valid (dedicated.server.CacheTTLEnum). */
 export type IpmiAccessTtl = 1 | 3 | 5 | 10 | 15;
@@ -16,16 +17,6 @@ const ACCESS_TTLS: readonly number[] = [1, 3, 5, 10, 15];
 
 /** dedicated.server.IpmiAccessTypeEnum, in the order we name them to users. */
 const ACCESS_TYPES = ["kvmipHtml5URL", "kvmipJnlp", "serialOverLanURL", "serialOverLanSshKey"];
-
-/**
- * dedicated.TaskStatusEnum's failures. Any other status but "done" (the
- * pending init, todo, doing, or one OVH adds later) keeps us polling until
- * the deadline.
- */
-const FAILED_STATUSES = new Set(["cancelled", "customerError", "ovhError"]);
-
-const FIRST_POLL_DELAY_MS = 1000;
-const MAX_POLL_DELAY_MS = 5000;
 
 export interface KvmViewerOptions {
 	/** The IPv4 address OVH lets open this session; see resolveIpToAllow. */
@@ -42,13 +33,6 @@ export interface KvmViewerUrl {
 	url: string;
 	/** ISO 8601, or null when OVH gives no expiration. */
 	expiresAt: string | null;
-}
-
-interface Task {
-	taskId: number;
-	function: string;
-	status: string;
-	comment: string | null;
 }
 
 export async function requestKvmViewerUrl(
@@ -74,34 +58,18 @@ export async function requestKvmViewerUrl(
 
 	report(`Asking OVH for a ${ttl}-minute HTML5 KVM session on ${serverId} for ${ipToAllow}`);
 	const body = { type: "kvmipHtml5URL", ttl, ipToAllow };
-	let task = parseTask(
+	const task = parseTask(
 		await client.post(`${ipmi}/access`, { body, signal }),
 		`POST ${ipmi}/access`,
 	);
 
-	for (let delay = FIRST_POLL_DELAY_MS; task.status !== "done"; ) {
-		if (FAILED_STATUSES.has(task.status)) {
-			const comment = task.comment ? client.redact(task.comment) : "OVH gave no comment";
-			throw new OvhTaskError(
-				`OVH task ${task.taskId} (${task.function}) on ${serverId} ended ${task.status}: ${comment}`,
-				task.taskId,
-				task.status,
-			);
-		}
-		const remaining = deadline - client.now();
-		if (remaining <= 0) {
-			throw new OvhTaskError(
-				`Timed out after ${Math.round(deadlineMs / 1000)} s waiting for OVH task ${task.taskId} (status: ${task.status}) to open the KVM of ${serverId}`,
-				task.taskId,
-				task.status,
-			);
-		}
-		await client.sleep(Math.min(delay, remaining), signal);
-		delay = Math.min(delay * 1.5, MAX_POLL_DELAY_MS);
-		const path = `${server}/task/${task.taskId}`;
-		task = parseTask(await client.get(path, { signal }), `GET ${path}`);
-		report(`OVH task ${task.taskId} (${task.function}): ${task.status}`);
-	}
+	await followTask(client, serverId, task, {
+		deadline,
+		budgetMs: deadlineMs,
+		purpose: `open the KVM of ${serverId}`,
+		report,
+		signal,
+	});
 
 	report(`Fetching the KVM viewer URL of ${serverId}`);
 	const what = `OVH API GET ${ipmi}/access`;
@@ -200,22 +168,4 @@ function requireHtml5Kvm(serverId: string, answer: unknown): void {
 			supported,
 		);
 	}
-}
-
-function parseTask(answer: unknown, call: string): Task {
-	const what = `OVH API ${call}`;
-	const task = asObject(answer, what);
-	const { taskId, status } = task;
-	if (typeof taskId !== "number" || !Number.isSafeInteger(taskId)) {
-		throw new ProtocolError(`${what}: the task has no numeric taskId`);
-	}
-	if (typeof status !== "string") {
-		throw new ProtocolError(`${what}: task ${taskId} has no status`);
-	}
-	return {
-		taskId,
-		status,
-		function: optionalString(task, "function", what) ?? "task",
-		comment: optionalString(task, "comment", what),
-	};
 }

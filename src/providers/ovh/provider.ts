@@ -1,9 +1,20 @@
 import { type Limits, parseLimits } from "../../config.ts";
 import { MissingSecretError } from "../../errors.ts";
 import { openAmiConsole } from "../../kvm/console-link.ts";
-import type { CallContext, ConsoleLink, InputPolicy, Provider, ServerInfo } from "../types.ts";
+import type {
+	BootChange,
+	BootRequest,
+	CallContext,
+	ConsoleLink,
+	InputPolicy,
+	PowerAction,
+	PowerReport,
+	Provider,
+	ServerInfo,
+} from "../types.ts";
 import { OvhClient } from "./client.ts";
 import { requestKvmViewerUrl, resolveIpToAllow } from "./ipmi.ts";
+import { bootServer, readPowerState, rebootServer } from "./power.ts";
 import { ServerIdCache } from "./server-ids.ts";
 import { listServerNames, listServers } from "./servers.ts";
 
@@ -81,6 +92,40 @@ export class OvhProvider implements Provider {
 		return "operator";
 	}
 
+	/** Through the BMC's KVM (IVTP power control), and the OVH API where no console is open. */
+	powerUnavailable(_serverId: string): null {
+		return null;
+	}
+
+	/**
+	 * Without an open console, the OVH API answers `status` (its powerState)
+	 * and `reset` (its hard reboot): cheaper than opening a KVM session.
+	 * Other actions need the BMC.
+	 */
+	powerWithoutConsole(
+		serverId: string,
+		action: PowerAction,
+		ctx: CallContext,
+	): Promise<PowerReport> | null {
+		if (action === "status") return readPowerState(this.#client, serverId, ctx.signal);
+		if (action === "reset") {
+			return rebootServer(this.#client, serverId, {
+				signal: ctx.signal,
+				onProgress: ctx.onProgress,
+				deadlineMs: this.#limits.toolTimeoutMs,
+			});
+		}
+		return null;
+	}
+
+	boot(serverId: string, request: BootRequest, ctx: CallContext): Promise<BootChange> {
+		return bootServer(this.#client, serverId, request, {
+			signal: ctx.signal,
+			onProgress: ctx.onProgress,
+			deadlineMs: this.#limits.toolTimeoutMs,
+		});
+	}
+
 	async openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink> {
 		ctx.onProgress?.({ message: "asking OVH for IPMI access" });
 		const ipToAllow = await resolveIpToAllow(this.#client, this.#allowedIp, ctx.signal);
@@ -96,6 +141,7 @@ export class OvhProvider implements Provider {
 				allowedIp: ipToAllow,
 				maxWidth: this.#limits.maxWidth,
 				maxHeight: this.#limits.maxHeight,
+				inputDelayMs: this.#limits.inputDelayMs,
 			},
 			ctx,
 		);

@@ -54,6 +54,10 @@ export class VncProvider implements Provider {
 		return this.#targets.get(serverId)?.input === false ? "never" : "operator";
 	}
 
+	powerUnavailable(_serverId: string): string {
+		return NO_POWER;
+	}
+
 	async openConsole(serverId: string, ctx: CallContext): Promise<ConsoleLink> {
 		const target = this.#targets.get(serverId);
 		if (!target) throw new Error(`openConsole called for unknown VNC target ${serverId}`);

@@ -1,0 +1,198 @@
+/**
+ * vitest globalSetup (runs in Node): a real VNC server with a program on its
+ * screen that records what it receives, for the input tests. Its own Xvnc
+ * (the picture tests compare the whole framebuffer, so they keep theirs)
+ * behind websockify, and one xterm filling the screen with keyboard focus,
+ * running `cat` on a raw terminal into a file: every key arrives as the bytes
+ * xterm makes of it (letters, ESC [ A for Up, 0x03 for Ctrl+C, since raw mode
+ * turns off the signal keys). xterm also reports mouse buttons and the wheel
+ * there, with pixel coordinates (SGR-pixels mode 1016, 1-based). A control
+ * endpoint hands the tests the file and the pointer position (xdotool).
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import {
+	freeDisplay,
+	freePort,
+	killGroup,
+	sleep,
+	spawnGroup,
+	waitForPort,
+} from "./real-server.setup.ts";
+
+export type RealInputServer =
+	| { error: string; skip: boolean }
+	| {
+			url: string;
+			password: string;
+			width: number;
+			height: number;
+			/** GET {control}/received: base64 of every byte the terminal has taken; /pointer: "x y". */
+			control: string;
+	  };
+
+declare module "vitest" {
+	export interface ProvidedContext {
+		vncInput: RealInputServer;
+	}
+}
+
+const WIDTH = 640;
+const HEIGHT = 400;
+/** The X server's built-in "fixed" font: 6x13 cells, so 106x30 cells cover the screen but 4x10 pixels. */
+const COLUMNS = 106;
+const ROWS = 30;
+/** Mouse reporting (1000: press and release, wheel), SGR encoding (1006) in pixels (1016). */
+const MOUSE_MODES = "\\033[?1000h\\033[?1006h\\033[?1016h";
+const READY_MS = 20_000;
+const TOOLS = {
+	Xvnc: "/usr/bin/Xvnc",
+	vncpasswd: "/usr/bin/vncpasswd",
+	websockify: "/usr/bin/websockify",
+	xterm: "/usr/bin/xterm",
+	xdotool: "/usr/bin/xdotool",
+};
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+	const missing = Object.values(TOOLS).filter((p) => !existsSync(p));
+	if (missing.length > 0) {
+		project.provide("vncInput", {
+			error: `install tigervnc-standalone-server tigervnc-tools websockify xterm xdotool (CI installs them in .ci/run): the real VNC input test needs ${missing.join(", ")}`,
+			skip: !process.env.CI,
+		});
+		return async () => {};
+	}
+
+	const dir = mkdtempSync(join(tmpdir(), "ikvm-vnc-input-"));
+	const procs: ChildProcess[] = [];
+	let control: Server | undefined;
+	const teardown = async () => {
+		control?.close();
+		for (const p of procs.reverse()) await killGroup(p);
+		rmSync(dir, { recursive: true, force: true });
+	};
+
+	try {
+		const password = randomBytes(6).toString("base64url").slice(0, 8);
+		writeFileSync(
+			join(dir, "passwd"),
+			execFileSync(TOOLS.vncpasswd, ["-f"], { input: `${password}\n` }),
+		);
+		// Another Xvnc (a parallel test run) may take the same free display first: then Xvnc
+		// exits at once and the next free display is tried.
+		let display = 0;
+		const tried = new Set<number>();
+		const rfbPort = await freePort();
+		for (let attempt = 1; ; attempt++) {
+			display = freeDisplay(tried);
+			tried.add(display);
+			const xvnc = spawnGroup(TOOLS.Xvnc, [
+				`:${display}`,
+				"-rfbport",
+				String(rfbPort),
+				"-interface",
+				"127.0.0.1",
+				"-rfbauth",
+				join(dir, "passwd"),
+				"-SecurityTypes",
+				"VncAuth",
+				"-geometry",
+				`${WIDTH}x${HEIGHT}`,
+				"-depth",
+				"24",
+				"-desktop",
+				"ikvm-mcp input test",
+				"-nolisten",
+				"tcp",
+			]);
+			procs.push(xvnc);
+			const exited = new Promise<"exited">((resolve) => xvnc.once("exit", () => resolve("exited")));
+			const listening = waitForPort(rfbPort).then(
+				() => "listening" as const,
+				(error: Error) => error,
+			);
+			const outcome = await Promise.race([listening, exited]);
+			if (outcome instanceof Error) throw outcome;
+			if (outcome === "listening") break;
+			if (attempt === 3)
+				throw new Error(`Xvnc exited at once on three displays, the last :${display}`);
+		}
+		const wsPort = await freePort();
+		const env = { ...process.env, DISPLAY: `:${display}` };
+		const xdotool = (...args: string[]) =>
+			execFileSync(TOOLS.xdotool, args, { env, timeout: 10_000 }).toString().trim();
+		procs.push(spawnGroup(TOOLS.websockify, [`127.0.0.1:${wsPort}`, `127.0.0.1:${rfbPort}`]));
+		await waitForPort(wsPort);
+
+		const received = join(dir, "received");
+		const recorder = `printf '${MOUSE_MODES}'; stty raw -echo; exec cat > '${received}'`;
+		const xterm = spawn(
+			TOOLS.xterm,
+			[
+				...["-geometry", `${COLUMNS}x${ROWS}+0+0`, "-b", "0", "-bw", "0"],
+				// The core "fixed" font Xvnc has built in: no font package, the same cells everywhere.
+				...["-fa", "", "-fn", "fixed", "-e", "sh", "-c", recorder],
+			],
+			{ detached: true, stdio: "ignore", env },
+		);
+		xterm.on("error", () => {});
+		procs.push(xterm);
+
+		// Ready once the window is mapped and the shell has set the terminal raw and started cat.
+		const end = Date.now() + READY_MS;
+		let window = "";
+		while (Date.now() < end && !(window && existsSync(received))) {
+			await sleep(100);
+			if (!window) {
+				try {
+					window = xdotool("search", "--onlyvisible", "--class", "xterm").split("\n")[0];
+				} catch {
+					// Not mapped yet: xdotool exits 1 when it finds nothing.
+				}
+			}
+		}
+		if (!window || !existsSync(received)) {
+			throw new Error(`xterm with its recorder did not start within ${READY_MS / 1000} s`);
+		}
+		// No window manager: give the terminal the keyboard whatever the pointer does.
+		xdotool("windowfocus", "--sync", window);
+
+		control = createServer((req, res) => {
+			try {
+				if (req.url === "/received") {
+					res.writeHead(200).end(readFileSync(received).toString("base64"));
+				} else if (req.url === "/pointer") {
+					const at = /x:(\d+) y:(\d+)/.exec(xdotool("getmouselocation"));
+					res.writeHead(200).end(at ? `${at[1]} ${at[2]}` : "");
+				} else {
+					res.writeHead(404).end();
+				}
+			} catch (e) {
+				res.writeHead(500).end(String(e));
+			}
+		});
+		const controlServer = control;
+		await new Promise<void>((resolve) => controlServer.listen(0, "127.0.0.1", resolve));
+		project.provide("vncInput", {
+			url: `ws://127.0.0.1:${wsPort}/`,
+			password,
+			width: WIDTH,
+			height: HEIGHT,
+			control: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+		});
+	} catch (e) {
+		await teardown();
+		project.provide("vncInput", {
+			error: `could not start the real VNC input server: ${(e as Error).message}`,
+			skip: false,
+		});
+		return async () => {};
+	}
+	return teardown;
+}
