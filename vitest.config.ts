@@ -11,6 +11,13 @@ export default defineConfig({
 	],
 	test: {
 		include: ["test/**/*.test.ts"],
+		// The default reporter only counts skipped tests; ours also lists them and says why. Naming
+		// reporters replaces vitest's defaults, so GitHub's annotations are asked for as vitest would.
+		reporters: [
+			"default",
+			...(process.env.GITHUB_ACTIONS === "true" ? ["github-actions"] : []),
+			"./test/support/skipped-reporter.ts",
+		],
 		globalSetup: [
 			"./test/global-setup.ts",
 			"./test/vnc/real-server.setup.ts",

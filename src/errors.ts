@@ -23,6 +23,21 @@ export class ConfigError extends UserFacingError {
 }
 
 /**
+ * Secrets the settings need that are not set. How to set one depends on
+ * where the Worker runs, so the message says only what is missing; whoever
+ * knows the runtime (createProviders) adds how (src/runtime.ts).
+ */
+export class MissingSecretError extends ConfigError {
+	override name = "MissingSecretError";
+	readonly secrets: readonly string[];
+
+	constructor(message: string, secrets: readonly string[]) {
+		super(message);
+		this.secrets = secrets;
+	}
+}
+
+/**
  * A console link's credentials no longer work (the BMC forgot its web
  * session): whoever holds the link must open a new one from the provider.
  */

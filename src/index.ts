@@ -11,20 +11,24 @@ import { isOAuthPath, type McpService, serveOAuth } from "./http/oauth.ts";
 import { FULL_ACCESS } from "./mcp/caller.ts";
 import { createMcpServer } from "./mcp/server.ts";
 import { createProviders } from "./providers/index.ts";
+import { runtimeOf } from "./runtime.ts";
 
 export { ConsoleSession } from "./console/session.ts";
 export { SecretAttempts } from "./http/secret-attempts.ts";
 
-const serveMcp: McpService = (request, env, ctx, caller) =>
-	createMcpHandler(() =>
+const serveMcp: McpService = (request, env, ctx, caller) => {
+	const runtime = runtimeOf(request.url);
+	return createMcpHandler(() =>
 		createMcpServer({
-			providers: () => createProviders(env),
+			runtime,
+			providers: () => createProviders(env, runtime),
 			toolTimeoutMs: () => parseLimits(env).toolTimeoutMs,
 			console: (name) => env.CONSOLE_SESSION.getByName(name),
 			caller,
 			switches: () => parseSwitches(env),
 		}),
 	)(request, env, ctx);
+};
 
 export default {
 	async fetch(request, env, ctx): Promise<Response> {

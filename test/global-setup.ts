@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { recordSkipReason } from "./support/skip-reasons.ts";
 
 /**
  * Runs in Node before the workerd tests. Real BMC captures live outside the
@@ -19,6 +20,11 @@ export default function setup(project: TestProject): void {
 				files[`${group.name}/${name}`] = bytes.toString("base64");
 			}
 		}
+	}
+	if (Object.keys(files).length === 0) {
+		recordSkipReason(
+			`real-capture tests: ${relative(process.cwd(), VECTORS_DIR)} is absent or empty (CI and developers have it)`,
+		);
 	}
 	project.provide("vectors", files);
 }

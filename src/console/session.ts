@@ -27,6 +27,7 @@ import type {
 	Progress,
 	Provider,
 } from "../providers/types.ts";
+import type { Runtime } from "../runtime.ts";
 import {
 	newTextCache,
 	readScreenText,
@@ -44,6 +45,8 @@ export type { Screenshot, ScreenView, Show } from "./view.ts";
 export interface ConsoleRequest {
 	provider: string;
 	serverId: string;
+	/** Where the calling Worker runs: errors from opening the console are worded for it. */
+	runtime: Runtime;
 }
 
 export interface ScreenshotRequest extends ConsoleRequest {
@@ -624,7 +627,7 @@ export class ConsoleSession extends DurableObject<Env> {
 		if (this.ctx.id.name !== undefined && this.ctx.id.name !== expectedName) {
 			throw new ConfigError(`console session ${this.ctx.id.name} cannot serve ${expectedName}`);
 		}
-		const provider = this.providers().find((p) => p.name === request.provider);
+		const provider = this.providers(request.runtime).find((p) => p.name === request.provider);
 		if (!provider) throw new ConfigError(`provider "${request.provider}" is not configured`);
 		return provider;
 	}
@@ -635,8 +638,8 @@ export class ConsoleSession extends DurableObject<Env> {
 	}
 
 	/** The providers this deployment has; tests override it to inject transports. */
-	protected providers(): Provider[] {
-		return createProviders(this.settings());
+	protected providers(runtime: Runtime): Provider[] {
+		return createProviders(this.settings(), runtime);
 	}
 
 	private closeLink(): void {

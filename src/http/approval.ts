@@ -11,6 +11,7 @@ import {
 } from "@cloudflare/workers-oauth-provider";
 import { parseSwitches } from "../config.ts";
 import { SCOPES, type Scope } from "../mcp/caller.ts";
+import { runtimeOf } from "../runtime.ts";
 import { approvalPage, problemPage, securityHeaders, setupPage } from "./approval-page.ts";
 import { sameSecret } from "./auth.ts";
 import { addressKey } from "./secret-attempts.ts";
@@ -51,7 +52,7 @@ export async function handleAuthorize(
 	const consent = await oauth.describeConsent(authRequest);
 	const redirectOrigin = new URL(consent.redirectUri).origin;
 	const secret = env.MCP_BEARER_TOKEN;
-	if (!secret) return page(503, setupPage(deployment, consent.clientName));
+	if (!secret) return page(503, setupPage(deployment, consent.clientName, runtimeOf(request.url)));
 
 	const switchedOff = offSwitches(env);
 	if (request.method === "GET") {

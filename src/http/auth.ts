@@ -2,12 +2,7 @@
  * Who may use /mcp. A console tool shows whatever is on a server's screen, so
  * an exposed endpoint without a token is refused rather than served.
  */
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-export function isLoopbackHost(url: URL): boolean {
-	return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith(".localhost");
-}
+import { isLoopbackHost } from "../runtime.ts";
 
 /** Returns a 401 response when the request may not proceed, else null. */
 export async function checkAuth(

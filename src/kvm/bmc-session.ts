@@ -244,21 +244,16 @@ class BmcHttp {
 			return await this.#options.fetch(url, { headers, redirect: "manual", signal: limit.signal });
 		} catch (error) {
 			if (limit.signal.aborted) throw limit.failure(`GET ${what}`);
-			throw fetchFailure(what, url, error, this.secrets);
+			throw fetchFailure(what, error, this.secrets);
 		}
 	}
 }
 
 /** A fetch that threw (not an HTTP status): TLS trust, or the BMC out of reach. Secrets are scrubbed. */
-export function fetchFailure(
-	what: string,
-	url: string,
-	error: unknown,
-	secrets: readonly string[],
-): KvmError {
+export function fetchFailure(what: string, error: unknown, secrets: readonly string[]): KvmError {
 	let detail = error instanceof Error ? error.message : String(error);
 	for (const secret of secrets) detail = detail.split(secret).join("…");
-	const hint = workersLimitHint(url, detail);
+	const hint = workersLimitHint(detail);
 	const reason = /certificate/.test(hint) ? "bmc-certificate" : "bmc-unreachable";
 	return new KvmError(reason, `GET ${what}: could not reach the BMC${hint}: ${detail}`);
 }

@@ -225,7 +225,7 @@ export class KvmClient {
 			);
 		} catch (error) {
 			if (limit.signal.aborted) throw limit.failure("opening the KVM WebSocket");
-			throw fetchFailure("/kvm", `${session.origin}/kvm`, error, [session.sessionId]);
+			throw fetchFailure("/kvm", error, [session.sessionId]);
 		}
 		const ws = response.webSocket;
 		if (response.status !== 101 || ws === null) {

@@ -94,7 +94,14 @@ function registerBoot(server: McpServer, deps: McpDeps, target: BootRequest["tar
 				const outcome = await withDeadline(
 					deps,
 					session().boot(
-						{ provider: provider.name, serverId, target, who: deps.caller.id, timeoutMs },
+						{
+							provider: provider.name,
+							serverId,
+							runtime: deps.runtime,
+							target,
+							who: deps.caller.id,
+							timeoutMs,
+						},
 						progressReporter(ctx),
 					),
 					deps.toolTimeoutMs() + timeoutMs + 10_000,

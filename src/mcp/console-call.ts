@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ConsoleSession, Screenshot, ScreenView } from "../console/session.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Progress, Provider } from "../providers/types.ts";
+import type { Runtime } from "../runtime.ts";
 import type { ScreenText } from "../text/index.ts";
 import { resolveConsole } from "./resolve-console.ts";
 import type { ContentBlock } from "./tool-result.ts";
@@ -19,6 +20,8 @@ export type ConsoleApi = Pick<
 >;
 
 export interface ConsoleDeps {
+	/** Where the Worker runs, for the consoles' error hints. */
+	runtime: Runtime;
 	providers: () => Provider[];
 	toolTimeoutMs: () => number;
 	/** The ConsoleSession that owns "<provider>:<serverId>". */

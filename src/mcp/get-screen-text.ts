@@ -21,7 +21,11 @@ export const ScreenTextSchema = z.object({
 	rows: z.number().int(),
 	lines: z.array(z.string()).describe("One per text row, top to bottom, trailing spaces removed"),
 	cursor: z.object(Cell).nullable().describe("Where the text cursor is, counting from 0"),
-	font: z.string().nullable(),
+	// Described inside .nullable(), so that zod writes anyOf rather than a type array (see list-servers.ts).
+	font: z
+		.string()
+		.describe("Id of the font the text is drawn in; null on a graphical screen")
+		.nullable(),
 	uncertain: z
 		.array(z.object({ ...Cell, best: z.string(), second: z.string() }))
 		.describe("Cells read with doubt: the best and second-best reading"),
@@ -49,7 +53,10 @@ export function registerGetScreenText(server: McpServer, deps: McpDeps): void {
 				const { provider, session } = await consoleOf(deps, serverId, ctx);
 				const outcome = await withDeadline(
 					deps,
-					session().screenText({ provider: provider.name, serverId }, progressReporter(ctx)),
+					session().screenText(
+						{ provider: provider.name, serverId, runtime: deps.runtime },
+						progressReporter(ctx),
+					),
 				);
 				if (!outcome.ok) throw new UserFacingError(outcome.error);
 				const text = outcome.view.text;

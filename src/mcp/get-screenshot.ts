@@ -51,7 +51,7 @@ export function registerGetScreenshot(
 				const outcome = await withDeadline(
 					deps,
 					session().screenshot(
-						{ provider: provider.name, serverId, raw, sinceHash },
+						{ provider: provider.name, serverId, runtime: deps.runtime, raw, sinceHash },
 						progressReporter(ctx),
 					),
 				);

@@ -38,7 +38,7 @@ export const RawSchema = z
 		"The returned screenshot's form, as get_screenshot's raw (and, for mouse, the coordinates' space)",
 	);
 
-type Input = Omit<InputRequest, "provider" | "serverId" | "tool">;
+type Input = Omit<InputRequest, "provider" | "serverId" | "runtime" | "tool">;
 
 export interface InputTool {
 	/** Turns the arguments into input; throws, before anything is sent, on what it cannot send. */
@@ -86,7 +86,7 @@ export async function runInputTool(
 		const outcome = await withDeadline(
 			deps,
 			session().input(
-				{ ...input, tool: name, provider: provider.name, serverId },
+				{ ...input, tool: name, provider: provider.name, serverId, runtime: deps.runtime },
 				progressReporter(ctx),
 			),
 		);

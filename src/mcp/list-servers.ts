@@ -5,12 +5,21 @@ import type { CallContext, Provider, ServerInfo } from "../providers/types.ts";
 import { type Caller, requireScope } from "./caller.ts";
 import { errorResult, type ToolResult } from "./tool-result.ts";
 
+// A nullable field's inner schema carries its description: zod then writes
+// anyOf [{type: "string", …}, {type: "null"}] instead of type ["string", "null"],
+// which several MCP clients (and the MCP Inspector's warnings) do not accept.
 const ServerSchema = z.object({
 	id: z.string().describe("Pass this to get_screenshot as serverId"),
 	name: z.string(),
 	provider: z.string().describe("ovh, vnc or demo"),
-	datacenter: z.string().nullable(),
-	ip: z.string().nullable(),
+	datacenter: z
+		.string()
+		.describe("Where the server is; null when the provider does not say")
+		.nullable(),
+	ip: z
+		.string()
+		.describe("Its address or host name; null when the provider does not say")
+		.nullable(),
 });
 
 const OutputSchema = z.object({

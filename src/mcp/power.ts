@@ -69,7 +69,13 @@ export function registerPower(server: McpServer, deps: McpDeps): void {
 				const outcome = await withDeadline(
 					deps,
 					session().power(
-						{ provider: provider.name, serverId, action, who: deps.caller.id },
+						{
+							provider: provider.name,
+							serverId,
+							runtime: deps.runtime,
+							action,
+							who: deps.caller.id,
+						},
 						progressReporter(ctx),
 					),
 				);
@@ -112,7 +118,13 @@ async function powerStatus(
 		const outcome = await withDeadline(
 			deps,
 			session().power(
-				{ provider: provider.name, serverId, action: "status", who: deps.caller.id },
+				{
+					provider: provider.name,
+					serverId,
+					runtime: deps.runtime,
+					action: "status",
+					who: deps.caller.id,
+				},
 				progressReporter(ctx),
 			),
 		);

@@ -89,6 +89,7 @@ export function registerWaitForScreen(server: McpServer, deps: McpDeps): void {
 						{
 							provider: provider.name,
 							serverId,
+							runtime: deps.runtime,
 							until,
 							text,
 							timeoutMs: seconds * 1000,

@@ -101,7 +101,7 @@ export class VncClient {
 				signal,
 			);
 		} catch (e) {
-			const hint = workersLimitHint(url.href, e instanceof Error ? e.message : String(e));
+			const hint = workersLimitHint(e instanceof Error ? e.message : String(e));
 			throw deadlineError(
 				signal,
 				opts.signal,

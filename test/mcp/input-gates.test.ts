@@ -122,6 +122,7 @@ describe("input gates", { timeout: 30_000 }, () => {
 		const asked: string[] = [];
 		const client = await connectToServer(() =>
 			createMcpServer({
+				runtime: "local",
 				providers: () => [new DemoProvider()],
 				toolTimeoutMs: () => 5000,
 				caller: { id: "oauth-client", scopes: new Set(["console:view"]) },

@@ -94,6 +94,7 @@ describe("list_servers with a provider that never answers", () => {
 		const connect = async (providers: Provider[]) => {
 			const handler = createMcpHandler(() =>
 				createMcpServer({
+					runtime: "local",
 					providers: () => providers,
 					toolTimeoutMs: () => 300,
 					caller: FULL_ACCESS,

@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 import type { TestProject } from "vitest/node";
 import { unstable_startWorker } from "wrangler";
+import { recordSkipReason } from "../support/skip-reasons.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const SECRET = "browser-test-admin-secret-0123456789abcdef";
@@ -59,10 +60,9 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
 	if (!existsSync(CHROMIUM)) {
-		project.provide("oauthBrowser", {
-			error: `install chromium (Debian package; CI installs it from .ci/apt-packages): the approval page test needs ${CHROMIUM}`,
-			skip: !process.env.CI,
-		});
+		const error = `install chromium (Debian package; CI installs it from .ci/apt-packages): the approval page test needs ${CHROMIUM}`;
+		project.provide("oauthBrowser", { error, skip: !process.env.CI });
+		if (!process.env.CI) recordSkipReason(`approval page in chromium: ${error}`);
 		return async () => {};
 	}
 	process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";

@@ -132,6 +132,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 		const connect = () =>
 			connectToServer(() =>
 				createMcpServer({
+					runtime: "local",
 					providers: () => [new DemoProvider()],
 					toolTimeoutMs: () => 5000,
 					caller,
@@ -294,6 +295,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 			const powered: string[] = [];
 			const fetch = mcpServerFetch(() =>
 				createMcpServer({
+					runtime: "local",
 					providers: () => [new DemoProvider()],
 					toolTimeoutMs: () => 5000,
 					caller: everyone,

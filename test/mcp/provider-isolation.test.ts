@@ -80,7 +80,7 @@ describe("one broken provider does not take down the others", () => {
 			{
 				provider: "ovh",
 				error: expect.stringMatching(
-					/^OVH is partly configured: set OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY too/,
+					/^OVH is partly configured: OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY are not set/,
 				),
 			},
 		]);

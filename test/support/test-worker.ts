@@ -8,6 +8,7 @@
  */
 import { ConsoleSession as RealConsoleSession } from "../../src/console/session.ts";
 import type { Provider } from "../../src/providers/types.ts";
+import type { Runtime } from "../../src/runtime.ts";
 
 export { default, SecretAttempts } from "../../src/index.ts";
 
@@ -42,9 +43,9 @@ export class ConsoleSession extends RealConsoleSession {
 		return { ...this.env, ...testWorld.envOverrides } as Env;
 	}
 
-	protected override providers(): Provider[] {
+	protected override providers(runtime: Runtime): Provider[] {
 		const name = this.ctx.id.name;
 		const injected = name === undefined ? undefined : testWorld.sessionProviders.get(name);
-		return injected ? injected() : super.providers();
+		return injected ? injected() : super.providers(runtime);
 	}
 }

@@ -17,6 +17,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { recordSkipReason } from "../support/skip-reasons.ts";
 import {
 	freeDisplay,
 	freePort,
@@ -62,10 +63,9 @@ const TOOLS = {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
 	const missing = Object.values(TOOLS).filter((p) => !existsSync(p));
 	if (missing.length > 0) {
-		project.provide("vncInput", {
-			error: `install tigervnc-standalone-server tigervnc-tools websockify xterm xdotool (CI installs them in .ci/run): the real VNC input test needs ${missing.join(", ")}`,
-			skip: !process.env.CI,
-		});
+		const error = `install tigervnc-standalone-server tigervnc-tools websockify xterm xdotool (CI installs them in .ci/run): the real VNC input test needs ${missing.join(", ")}`;
+		project.provide("vncInput", { error, skip: !process.env.CI });
+		if (!process.env.CI) recordSkipReason(`real VNC input tests: ${error}`);
 		return async () => {};
 	}
 

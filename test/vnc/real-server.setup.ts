@@ -15,6 +15,7 @@ import { type AddressInfo, connect, createServer as createTcpServer } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { recordSkipReason } from "../support/skip-reasons.ts";
 
 export const MISSING =
 	"install tigervnc-standalone-server websockify (CI installs them in .ci/run): the real VNC server test needs";
@@ -58,10 +59,9 @@ const TOOLS = {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
 	const missing = Object.values(TOOLS).filter((p) => !existsSync(p));
 	if (missing.length > 0) {
-		project.provide("vncReal", {
-			error: `${MISSING} ${missing.join(", ")} (Debian: tigervnc-standalone-server tigervnc-tools websockify x11-apps imagemagick fonts-dejavu-core)`,
-			skip: !process.env.CI,
-		});
+		const error = `${MISSING} ${missing.join(", ")} (Debian: tigervnc-standalone-server tigervnc-tools websockify x11-apps imagemagick fonts-dejavu-core)`;
+		project.provide("vncReal", { error, skip: !process.env.CI });
+		if (!process.env.CI) recordSkipReason(`real VNC server tests: ${error}`);
 		return async () => {};
 	}
 

@@ -1,5 +1,5 @@
 import { type Limits, parseLimits } from "../../config.ts";
-import { ConfigError } from "../../errors.ts";
+import { MissingSecretError } from "../../errors.ts";
 import { openAmiConsole } from "../../kvm/console-link.ts";
 import type {
 	BootChange,
@@ -50,8 +50,9 @@ export class OvhProvider implements Provider {
 	constructor(env: Env, transport: typeof fetch = (input, init) => fetch(input, init)) {
 		const missing = CREDENTIALS.filter((name) => !env[name]?.trim());
 		if (missing.length > 0) {
-			throw new ConfigError(
-				`OVH is partly configured: set ${missing.join(", ")} too (npx wrangler secret put NAME)`,
+			throw new MissingSecretError(
+				`OVH is partly configured: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set`,
+				missing,
 			);
 		}
 		this.#client = new OvhClient({

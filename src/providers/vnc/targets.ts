@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../../errors.ts";
+import { ConfigError, MissingSecretError } from "../../errors.ts";
 
 export interface VncTarget {
 	id: string;
@@ -71,8 +71,9 @@ function secret(env: Env, name: string | undefined, id: string): string | undefi
 	if (name === undefined) return undefined;
 	const value = (env as unknown as Record<string, unknown>)[name];
 	if (typeof value !== "string" || value === "") {
-		throw new ConfigError(
-			`VNC target "${id}" names password secret ${name}, which is not set (npx wrangler secret put ${name})`,
+		throw new MissingSecretError(
+			`VNC target "${id}" names password secret ${name}, which is not set`,
+			[name],
 		);
 	}
 	return value;
