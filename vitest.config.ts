@@ -16,6 +16,7 @@ export default defineConfig({
 			"./test/vnc/real-server.setup.ts",
 			"./test/kvm/mock-bmc-global-setup.ts",
 			"./test/mcp/oauth-browser.setup.ts",
+			"./test/text/screen-text-cli.setup.ts",
 		],
 	},
 });
