@@ -4,6 +4,7 @@
  * memory of one 1920x1200 screenshot, each beside its target.
  *
  *   npm run bench
+ *   npm run bench -- --text   (only the screen text figures: scripts/bench-text.ts)
  *
  * Times are milliseconds, median and best of TIMED_RUNS after WARMUP_RUNS.
  * The machine may be shared: the load average is printed before and after.
@@ -31,6 +32,7 @@ import {
 } from "../src/providers/demo/console-screen.ts";
 import { CAPTURE_HEADERS } from "../test/support/captures.ts";
 import { benchDecode } from "./bench-decode.ts";
+import { printTextBench } from "./bench-text.ts";
 
 const WARMUP_RUNS = 5;
 const TIMED_RUNS = 21;
@@ -361,17 +363,21 @@ function printMemory(): void {
 	);
 }
 
-async function main(): Promise<void> {
+/** `textOnly` (npm run bench -- --text): only the screen text figures. */
+async function main(textOnly: boolean): Promise<void> {
 	console.log(
-		`# npm run bench: Node ${process.version}, ${availableParallelism()} CPUs, load average (1/5/15 min) ${load()}`,
+		`# npm run bench${textOnly ? " -- --text" : ""}: Node ${process.version}, ${availableParallelism()} CPUs, load average (1/5/15 min) ${load()}`,
 	);
-	printMemory();
-	await printDecode();
-	printPipeline();
+	if (!textOnly) {
+		printMemory();
+		await printDecode();
+		printPipeline();
+	}
+	printTextBench();
 	console.log(`\nload average after: ${load()}`);
 }
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === "--memory") memoryChild(args[0], Number(args[1]), Number(args[2]));
 else if (mode === "--photon-import") await photonImportChild();
-else await main();
+else await main(mode === "--text");
