@@ -25,6 +25,7 @@ export default defineConfig({
 			"./test/kvm/mock-bmc-global-setup.ts",
 			"./test/mcp/oauth-browser.setup.ts",
 			"./test/mcp/mcp-remote.setup.ts",
+			"./test/text/screen-text-cli.setup.ts",
 		],
 	},
 });

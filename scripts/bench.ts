@@ -6,6 +6,7 @@
  * Raw and ZRLE, through optimise and both PNGs), each beside its target.
  *
  *   npm run bench
+ *   npm run bench -- --text   (only the screen text figures: scripts/bench-text.ts)
  *
  * Times are milliseconds, median and best of TIMED_RUNS after WARMUP_RUNS.
  * The machine may be shared: the load average is printed before and after.
@@ -50,6 +51,7 @@ import { encodePixelFormat, RGB888_LE } from "../src/vnc/pixel-format.ts";
 import { Encoding, RfbClient } from "../src/vnc/rfb.ts";
 import { CAPTURE_HEADERS } from "../test/support/captures.ts";
 import { benchDecode } from "./bench-decode.ts";
+import { printTextBench } from "./bench-text.ts";
 
 const WARMUP_RUNS = 5;
 const TIMED_RUNS = 21;
@@ -538,14 +540,18 @@ function printVncMemory(): void {
 	}
 }
 
-async function main(): Promise<void> {
+/** `textOnly` (npm run bench -- --text): only the screen text figures. */
+async function main(textOnly: boolean): Promise<void> {
 	console.log(
-		`# npm run bench: Node ${process.version}, ${availableParallelism()} CPUs, load average (1/5/15 min) ${load()}`,
+		`# npm run bench${textOnly ? " -- --text" : ""}: Node ${process.version}, ${availableParallelism()} CPUs, load average (1/5/15 min) ${load()}`,
 	);
-	printMemory();
-	printVncMemory();
-	await printDecode();
-	printPipeline();
+	if (!textOnly) {
+		printMemory();
+		printVncMemory();
+		await printDecode();
+		printPipeline();
+	}
+	printTextBench();
 	console.log(`\nload average after: ${load()}`);
 }
 
@@ -553,4 +559,4 @@ const [mode, ...args] = process.argv.slice(2);
 if (mode === "--memory") memoryChild(args[0], Number(args[1]), Number(args[2]));
 else if (mode === "--memory-vnc") vncMemoryChild(args[0]);
 else if (mode === "--photon-import") await photonImportChild();
-else await main();
+else await main(mode === "--text");

@@ -9,7 +9,7 @@ import type { ConsoleSession, Screenshot, ScreenView } from "../console/session.
 import { UserFacingError } from "../errors.ts";
 import type { Progress, Provider } from "../providers/types.ts";
 import type { Runtime } from "../runtime.ts";
-import type { ScreenText } from "../text/index.ts";
+import { type ScreenText, screenTextContents } from "../text/index.ts";
 import { resolveConsole } from "./resolve-console.ts";
 import type { ContentBlock } from "./tool-result.ts";
 
@@ -112,35 +112,9 @@ export function screenshotBlocks(
 	];
 }
 
-/**
- * A screen's text as the text tools return it: the first block exactly the
- * text (one line per row, blank rows included), then a one-line summary.
- * A graphical screen has no text: one block says so.
- */
+/** A screen's text as the text tools return it (see screenTextContents). */
 export function screenTextBlocks(text: ScreenText): ContentBlock[] {
-	if (!text.isText) {
-		return [
-			{
-				type: "text",
-				text: "This screen is graphical (a desktop, splash image or picture), not a text console, so it has no text to read. Call get_screenshot to see it.",
-			},
-		];
-	}
-	return [
-		{ type: "text", text: text.lines.join("\n") },
-		{ type: "text", text: textSummary(text) },
-	];
-}
-
-export function textSummary(text: ScreenText): string {
-	const cursor = text.cursor
-		? `cursor at row ${text.cursor.row}, column ${text.cursor.col}`
-		: "no cursor seen";
-	const doubt = text.uncertain.length;
-	return (
-		`${text.columns}x${text.rows} text screen in font ${text.font}; ${cursor}; ` +
-		`${doubt} uncertain cell${doubt === 1 ? "" : "s"}${doubt > 0 ? " (read as their best guess; ? where no glyph matched)" : ""}.`
-	);
+	return screenTextContents(text).map((t) => ({ type: "text", text: t }));
 }
 
 /** A view's blocks: the screenshot's, then the text's, whichever it holds. */

@@ -120,10 +120,12 @@ export class CellReader {
 		// Complementary glyphs (the half blocks) differ only in which colour is
 		// the background: the screen's paper is. So the exact lookup takes the
 		// paper as background; the other way round goes through the ranking.
+		// A glyph with no complement (an inverse-video menu highlight on a row
+		// whose paper is the other colour) is then exact the other way round.
 		const paperInk = this.paperSide() === 1;
 		const hit = paperInk
-			? this.exact(inverse, this.preferred, true)
-			: this.exact(this.pattern, this.preferred);
+			? (this.exact(inverse, this.preferred, true) ?? this.exact(this.pattern, this.preferred))
+			: (this.exact(this.pattern, this.preferred) ?? this.exact(inverse, this.preferred, true));
 		if (hit !== undefined) {
 			this.accept(hit, out);
 			return;

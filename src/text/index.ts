@@ -8,6 +8,7 @@
  *
  * A graphical screen gives isText false and no lines, never invented text.
  */
+export { GRAPHICAL_NOTICE, screenTextContents, textSummary } from "./format.ts";
 export type { Grid, ScreenText, TextCache, UncertainCell } from "./screen.ts";
 export { newTextCache, readScreenText } from "./screen.ts";
 export { HOLD_MS, ScreenWatcher, type WatchStep } from "./watch.ts";

@@ -5,6 +5,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
+import { GRAPHICAL_NOTICE, readScreenText } from "../../src/text/index.ts";
 import type { PixelFormat } from "../../src/vnc/pixel-format.ts";
 import { Encoding } from "../../src/vnc/rfb.ts";
 import { VncClient } from "../../src/vnc/vnc-client.ts";
@@ -23,11 +24,11 @@ function rgbOf(b64: string): Uint8Array {
 	return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
 
-async function connect(encodings: number[], pixelFormat?: PixelFormat) {
+async function connect(encodings: number[], pixelFormat?: PixelFormat, url = server().url) {
 	const s = server();
 	return VncClient.connect({
 		fetch: (url, init) => fetch(url, init),
-		url: s.url,
+		url,
 		password: s.password,
 		encodings,
 		pixelFormat,
@@ -132,6 +133,50 @@ describe.skipIf(skipped)("against TigerVNC (Xvnc + websockify)", () => {
 	});
 });
 
+/**
+ * Text drawn by xterm on Xvnc in our fonts (served to the X server as BDF
+ * bitmap fonts): xterm lays out the console, colours it, draws the cursor,
+ * and the X server renders the glyphs; TigerVNC encodes what it shows.
+ */
+describe.skipIf(skipped)("screen text on TigerVNC (xterm on Xvnc)", { timeout: 60_000 }, () => {
+	const showText = async (font: string) =>
+		rgbOf(await (await fetch(`${server().control}/text/${font}`)).text());
+
+	for (const font of ["vga", "fixed", "ter"]) {
+		it(`reads xterm's console in ${font} exactly through ZRLE: every row, the colours and inverse video, the cursor`, async () => {
+			const s = server();
+			const shown = await showText(font);
+			const vnc = await connect([Encoding.zrle], undefined, s.text.url);
+			try {
+				const fb = await vnc.capture({ deadlineMs: 10_000 });
+				expect(compare(fb, shown).differing).toBe(0);
+				const text = readScreenText(fb);
+				expect(text.lines).toEqual(s.text.lines);
+				expect(text.cursor).toEqual(s.text.cursor);
+				expect([text.isText, text.columns, text.rows, text.font]).toEqual([true, 80, 25, font]);
+				expect(text.uncertain).toEqual([]);
+			} finally {
+				vnc.close();
+			}
+		});
+	}
+
+	it("reads it through Tight with JPEG (lossy) at quality 6", async () => {
+		const s = server();
+		await showText("vga");
+		const vnc = await connect([Encoding.tight, Encoding.jpegQuality(6)], undefined, s.text.url);
+		try {
+			const fb = await vnc.capture({ deadlineMs: 10_000 });
+			expect(vnc.rectCounts.get(Encoding.tight)).toBeGreaterThan(0);
+			const text = readScreenText(fb);
+			expect(text.lines).toEqual(s.text.lines);
+			expect(text.cursor).toEqual(s.text.cursor);
+		} finally {
+			vnc.close();
+		}
+	});
+});
+
 // In this file rather than test/mcp so that no other test changes the picture meanwhile.
 describe.skipIf(skipped)("a VNC_TARGETS entry through an MCP client", () => {
 	it("returns TigerVNC's exact framebuffer with raw=true, password from a named secret", async () => {
@@ -160,6 +205,82 @@ describe.skipIf(skipped)("a VNC_TARGETS entry through an MCP client", () => {
 			expect(JSON.stringify(result)).not.toContain(s.password);
 		} finally {
 			await fetch(`${s.control}/show/1`);
+			await client.close();
+		}
+	});
+
+	it("get_screen_text: a blank screen is graphical; wait_for_screen sees xterm's login prompt appear; then the exact text", {
+		timeout: 60_000,
+	}, async () => {
+		const s = server();
+		// Its own id: the console object of "xvnc" above still holds its session to the picture server.
+		// A variable, as above: the password secret's name is not one of Env's keys.
+		const overrides = {
+			VNC_TARGETS: JSON.stringify([
+				{ id: "xterm", url: s.text.url, passwordSecret: "VNC_XVNC_PASSWORD" },
+			]),
+			VNC_XVNC_PASSWORD: s.password,
+		};
+		const client = await connectClient(overrides);
+		type Blocks = { type: string; text?: string }[];
+		try {
+			// No console yet: a black screen with the X server's pointer.
+			await fetch(`${s.control}/text/off`);
+			const picture = await client.callTool({
+				name: "get_screen_text",
+				arguments: { serverId: "xterm" },
+			});
+			expect(picture.isError).toBeFalsy();
+			expect(picture.structuredContent).toMatchObject({ isText: false, lines: [] });
+			expect(picture.content).toEqual([{ type: "text", text: GRAPHICAL_NOTICE }]);
+
+			// The console starts once the wait has looked at the blank screen (its progress says so).
+			let polling = () => {};
+			const polled = new Promise<void>((resolve) => {
+				polling = resolve;
+			});
+			const waiting = client.callTool(
+				{
+					name: "wait_for_screen",
+					arguments: {
+						serverId: "xterm",
+						until: "text",
+						text: "/^debian login:/m",
+						timeoutSeconds: 30,
+					},
+				},
+				undefined,
+				{ onprogress: (p) => p.message?.startsWith("Waiting for") && polling() },
+			);
+			await polled;
+			await fetch(`${s.control}/text/vga`);
+			const waited = await waiting;
+			expect(waited.isError).toBeFalsy();
+			expect(waited.structuredContent).toMatchObject({ met: true });
+			expect((waited.content as Blocks)[0].text).toMatch(
+				/^Met after \d+\.\d s: the screen shows \/\^debian login:\/m\.$/,
+			);
+			// then defaults to "text" on a text console: the met line, the screen's text, its summary.
+			expect((waited.content as Blocks)[1]).toEqual({
+				type: "text",
+				text: s.text.lines.join("\n"),
+			});
+
+			const read = await client.callTool({
+				name: "get_screen_text",
+				arguments: { serverId: "xterm" },
+			});
+			expect(read.structuredContent).toMatchObject({
+				isText: true,
+				columns: 80,
+				rows: 25,
+				lines: s.text.lines,
+				cursor: s.text.cursor,
+				font: "vga",
+				uncertain: [],
+			});
+			expect((read.content as Blocks)[0]).toEqual({ type: "text", text: s.text.lines.join("\n") });
+		} finally {
 			await client.close();
 		}
 	});
