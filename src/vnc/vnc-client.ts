@@ -4,6 +4,7 @@ import { fetchUpgrade } from "../http/upgrade.ts";
 import { workersLimitHint } from "../http/workers-limits.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
+import { quoteServerText } from "../server-text.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
 
 export interface VncConnectOptions extends RfbOptions {
@@ -69,7 +70,7 @@ export class VncClient {
 		ws.addEventListener("close", (ev) =>
 			this.#fail(
 				new ProtocolError(
-					`VNC WebSocket closed (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ""})`,
+					`VNC WebSocket closed (code ${ev.code}${ev.reason ? `; ${quoteServerText("the VNC server", ev.reason)}` : ""})`,
 				),
 			),
 		);

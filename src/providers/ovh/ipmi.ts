@@ -5,6 +5,7 @@
  */
 
 import { ConfigError, ProtocolError } from "../../errors.ts";
+import { quoteServerText, serverTextLiteral } from "../../server-text.ts";
 import type { Progress } from "../types.ts";
 import type { OvhClient } from "./client.ts";
 import { OvhApiError, OvhIpmiUnavailableError, OvhTaskError } from "./errors.ts";
@@ -81,9 +82,11 @@ export async function requestKvmViewerUrl(
 
 	for (let delay = FIRST_POLL_DELAY_MS; task.status !== "done"; ) {
 		if (FAILED_STATUSES.has(task.status)) {
-			const comment = task.comment ? client.redact(task.comment) : "OVH gave no comment";
+			const comment = task.comment
+				? quoteServerText("OVH", client.redact(task.comment))
+				: "OVH gave no comment";
 			throw new OvhTaskError(
-				`OVH task ${task.taskId} (${task.function}) on ${serverId} ended ${task.status}: ${comment}`,
+				`OVH task ${task.taskId} (${word(task.function)}) on ${serverId} ended ${word(task.status)}; ${comment}`,
 				task.taskId,
 				task.status,
 			);
@@ -91,7 +94,7 @@ export async function requestKvmViewerUrl(
 		const remaining = deadline - client.now();
 		if (remaining <= 0) {
 			throw new OvhTaskError(
-				`Timed out after ${Math.round(deadlineMs / 1000)} s waiting for OVH task ${task.taskId} (status: ${task.status}) to open the KVM of ${serverId}`,
+				`Timed out after ${Math.round(deadlineMs / 1000)} s waiting for OVH task ${task.taskId} (status: ${word(task.status)}) to open the KVM of ${serverId}`,
 				task.taskId,
 				task.status,
 			);
@@ -100,7 +103,7 @@ export async function requestKvmViewerUrl(
 		delay = Math.min(delay * 1.5, MAX_POLL_DELAY_MS);
 		const path = `${server}/task/${task.taskId}`;
 		task = parseTask(await client.get(path, { signal }), `GET ${path}`);
-		report(`OVH task ${task.taskId} (${task.function}): ${task.status}`);
+		report(`OVH task ${task.taskId} (${word(task.function)}): ${word(task.status)}`);
 	}
 
 	report(`Fetching the KVM viewer URL of ${serverId}`);
@@ -113,7 +116,9 @@ export async function requestKvmViewerUrl(
 	const expiration = optionalString(access, "expiration", what);
 	const expiresAt = expiration === null ? Number.NaN : Date.parse(expiration);
 	if (expiration !== null && Number.isNaN(expiresAt)) {
-		throw new ProtocolError(`${what}: expiration "${expiration}" is not a date`);
+		throw new ProtocolError(
+			`${what}: expiration ${serverTextLiteral(expiration, 60)} is not a date`,
+		);
 	}
 	return { url, expiresAt: expiration === null ? null : new Date(expiresAt).toISOString() };
 }
@@ -160,7 +165,7 @@ export async function resolveIpToAllow(
 	if (ip === null) throw new ProtocolError(`${what} did not say which IP it sees`);
 	if (!isIpv4(ip)) {
 		throw new ConfigError(
-			`OVH sees this Worker calling from ${ip}, but OVH limits IPMI sessions to one IPv4 address; set IPMI_ALLOWED_IP`,
+			`OVH sees this Worker calling from ${word(ip)}, but OVH limits IPMI sessions to one IPv4 address; set IPMI_ALLOWED_IP`,
 		);
 	}
 	return ip;
@@ -218,4 +223,9 @@ function parseTask(answer: unknown, call: string): Task {
 		function: optionalString(task, "function", what) ?? "task",
 		comment: optionalString(task, "comment", what),
 	};
+}
+
+/** A name OVH chose (a task status or function, an address): shown as is when it is one word, else quoted. */
+function word(text: string): string {
+	return /^[A-Za-z0-9_.:-]{1,64}$/.test(text) ? text : serverTextLiteral(text, 60);
 }
