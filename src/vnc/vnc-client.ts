@@ -236,7 +236,9 @@ export class VncClient {
 			if (this.#failure) return reject(this.#failure);
 			const onAbort = () => {
 				this.#waiter = null;
-				reject(deadlineError(signal, callerSignal, what, deadlineMs));
+				// The deadline closes the socket: it, not the close, is why this connection ended.
+				this.#fail(deadlineError(signal, callerSignal, what, deadlineMs));
+				reject(this.#failure);
 			};
 			if (signal.aborted) return onAbort();
 			signal.addEventListener("abort", onAbort, { once: true });

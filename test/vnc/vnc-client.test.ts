@@ -15,6 +15,7 @@ function serve(opts: Partial<MiniServerOptions>, silent = false) {
 	const server = new MiniRfbServer({ format: RGB888_LE, screen: testScreen(RGB888_LE), ...opts });
 	const seen: { url: string; headers: Headers }[] = [];
 	let closed = false;
+	let muted = silent;
 	const fetch = async (url: string, init: RequestInit) => {
 		seen.push({ url, headers: new Headers(init.headers) });
 		const pair = new WebSocketPair();
@@ -24,7 +25,7 @@ function serve(opts: Partial<MiniServerOptions>, silent = false) {
 		far.binaryType = "arraybuffer";
 		const flush = () => {
 			const out = server.takeOutput();
-			if (out && !silent) far.send(out);
+			if (out && !muted) far.send(out);
 		};
 		far.addEventListener("message", (ev) => {
 			server.receive(new Uint8Array(ev.data as ArrayBuffer));
@@ -36,7 +37,11 @@ function serve(opts: Partial<MiniServerOptions>, silent = false) {
 		flush();
 		return new Response(null, { status: 101, webSocket: client });
 	};
-	return { server, fetch, seen, isClosed: () => closed };
+	/** From now on the server reads but never answers. */
+	const mute = () => {
+		muted = true;
+	};
+	return { server, fetch, seen, isClosed: () => closed, mute };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -144,6 +149,23 @@ describe("VncClient over a WebSocket", () => {
 		).rejects.toThrow("VNC: no answer to the RFB handshake within 100 ms");
 		await settle();
 		expect(isClosed()).toBe(true);
+	});
+
+	it("names its own deadline when that ends a capture and closes the socket, then and afterwards", async () => {
+		const { fetch, isClosed, mute } = serve({});
+		const vnc = await VncClient.connect({ fetch, url: "ws://127.0.0.1:1/" });
+		await vnc.capture();
+		mute();
+		const deadline = "VNC: no answer to a screen update within 100 ms";
+		await expect(vnc.capture({ deadlineMs: 100 })).rejects.toThrow(deadline);
+		await settle();
+		expect(isClosed()).toBe(true);
+		expect(vnc.closed).toBe(true);
+		// Whoever asks this connection next learns why it ended, not that a socket closed.
+		await expect(vnc.capture()).rejects.toThrow(deadline);
+		await expect(
+			vnc.sendInput([{ kind: "key", down: true, usage: 0x04, keysym: 0x61 }]),
+		).rejects.toThrow(deadline);
 	});
 
 	it("passes on the caller's abort reason", async () => {
