@@ -179,14 +179,21 @@ describe("auth", () => {
 	});
 
 	it("lets a browser read why it was refused (CORS on 401 and 503)", async () => {
-		for (const env of [{ MCP_BEARER_TOKEN: TOKEN }, { MCP_BEARER_TOKEN: "short" }, {}]) {
-			const { url, ...init } = post("http://ikvm.lan:8787/mcp", {
-				Origin: "https://app.example.net",
-			});
-			const res = await workerFetch(env, { peer: "198.51.100.7" })(url, init);
-			expect(res.status).toBeGreaterThanOrEqual(400);
-			expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example.net");
-			expect(res.headers.get("Access-Control-Expose-Headers") ?? "").toContain("WWW-Authenticate");
+		// http on a LAN name has no OAuth provider; https has one, which answers its own 401.
+		for (const origin of ["http://ikvm.lan:8787", "https://ikvm.example.com"]) {
+			for (const env of [{ MCP_BEARER_TOKEN: TOKEN }, { MCP_BEARER_TOKEN: "short" }, {}]) {
+				const { url, ...init } = post(`${origin}/mcp`, { Origin: "https://app.example.net" });
+				const res = await workerFetch(env, { peer: "198.51.100.7" })(url, init);
+				const what = `${origin} ${JSON.stringify(env)}`;
+				expect(res.status, what).toBe(env.MCP_BEARER_TOKEN === "short" ? 503 : 401);
+				expect(res.headers.get("Access-Control-Allow-Origin"), what).toBe(
+					"https://app.example.net",
+				);
+				expect(res.headers.get("Access-Control-Expose-Headers") ?? "", what).toContain(
+					"WWW-Authenticate",
+				);
+				expect((await res.json()) as { message: string }, what).toHaveProperty("message");
+			}
 		}
 	});
 });
