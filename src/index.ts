@@ -7,6 +7,7 @@
 import { createMcpHandler } from "agents/mcp/server";
 import { parseLimits, parseSwitches } from "./config.ts";
 import { checkAuth } from "./http/auth.ts";
+import { preflight, withCors } from "./http/cors.ts";
 import { isOAuthPath, type McpService, serveOAuth } from "./http/oauth.ts";
 import { FULL_ACCESS } from "./mcp/caller.ts";
 import { createMcpServer } from "./mcp/server.ts";
@@ -35,9 +36,10 @@ export default {
 		const { pathname } = new URL(request.url);
 		if (pathname === "/health") return Response.json({ ok: true, service: "ikvm-mcp" });
 		if (pathname === "/mcp") {
+			if (request.method === "OPTIONS") return preflight(request);
 			const refusal = await checkAuth(request, env.MCP_BEARER_TOKEN);
 			if (!refusal) return serveMcp(request, env, ctx, FULL_ACCESS);
-			return serveOAuth(request, env, ctx, serveMcp, refusal);
+			return serveOAuth(request, env, ctx, serveMcp, withCors(refusal, request));
 		}
 		if (isOAuthPath(pathname)) return serveOAuth(request, env, ctx, serveMcp);
 		return new Response("Not found. The MCP endpoint is /mcp.\n", { status: 404 });

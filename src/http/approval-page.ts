@@ -80,15 +80,15 @@ ${scopes}
 export function setupPage(deployment: string, clientName: string, runtime: Runtime): string {
 	const howTo =
 		runtime === "local"
-			? `<p>Set one (a random string of at least 32 characters, from <code>openssl rand -base64 32</code>) as a line of <code>.dev.vars</code>, restart <code>npm start</code> and connect again:</p>
+			? `<p>Set one (a random string of at least 32 characters, from <code>openssl rand -hex 32</code>) as a line of <code>.dev.vars</code>, restart <code>npm start</code> and connect again:</p>
 <pre>MCP_BEARER_TOKEN=&lt;the random string&gt;</pre>`
 			: `<p>Set one (a random string of at least 32 characters) and connect again:</p>
-<pre>openssl rand -base64 32 | npx wrangler secret put MCP_BEARER_TOKEN</pre>`;
+<pre>openssl rand -hex 32 | npx wrangler secret put MCP_BEARER_TOKEN</pre>`;
 	return layout(
 		"Set an admin secret first",
 		deployment,
 		`<h1>Set an admin secret first</h1>
-<p><span class="client">${escapeHtml(clientName)}</span> asked for access, but this deployment has no <code>MCP_BEARER_TOKEN</code>, so nobody can approve it.</p>
+<p><span class="client">${escapeHtml(clientName)}</span> asked for access, but this deployment has no usable <code>MCP_BEARER_TOKEN</code> (it is unset or shorter than 32 characters), so nobody can approve it.</p>
 ${howTo}
 <p class="hint">The same secret works as a bearer token for clients that send a header.</p>`,
 	);

@@ -13,7 +13,7 @@ import { parseSwitches } from "../config.ts";
 import { SCOPES, type Scope } from "../mcp/caller.ts";
 import { runtimeOf } from "../runtime.ts";
 import { approvalPage, problemPage, securityHeaders, setupPage } from "./approval-page.ts";
-import { sameSecret } from "./auth.ts";
+import { isUsableSecret, sameSecret } from "./auth.ts";
 import { addressKey } from "./secret-attempts.ts";
 
 /** Every approval is the deployment owner's: there is one identity, the admin secret's holder. */
@@ -52,7 +52,9 @@ export async function handleAuthorize(
 	const consent = await oauth.describeConsent(authRequest);
 	const redirectOrigin = new URL(consent.redirectUri).origin;
 	const secret = env.MCP_BEARER_TOKEN;
-	if (!secret) return page(503, setupPage(deployment, consent.clientName, runtimeOf(request.url)));
+	// Too short a secret is treated as none: /mcp refuses to serve with it anyway.
+	if (!isUsableSecret(secret))
+		return page(503, setupPage(deployment, consent.clientName, runtimeOf(request.url)));
 
 	const switchedOff = offSwitches(env);
 	if (request.method === "GET") {

@@ -38,8 +38,9 @@ export function isOAuthPath(pathname: string): boolean {
 
 /**
  * Routes a request through the OAuth provider. `refusal` is the static-token
- * check's answer for /mcp: its explanation becomes the body of the provider's
- * 401, whose WWW-Authenticate header points clients at the OAuth metadata.
+ * check's answer for /mcp: a 401's explanation becomes the body of the
+ * provider's 401, whose WWW-Authenticate header points clients at the OAuth
+ * metadata; any other refusal is the answer.
  */
 export async function serveOAuth(
 	request: Request,
@@ -48,6 +49,8 @@ export async function serveOAuth(
 	mcp: McpService,
 	refusal?: Response,
 ): Promise<Response> {
+	// A deployment that cannot check credentials (too short a token: 503) serves no token at all.
+	if (refusal && refusal.status !== 401) return refusal;
 	const url = new URL(request.url);
 	const provider = providerFor(url.origin, mcp);
 	if (!provider) {

@@ -2,6 +2,7 @@
  * Console sockets never follow redirects: a 3xx could carry a BMC's session
  * cookie to another host, or show another machine's screen as this one's.
  */
+import { serverTextLiteral } from "../server-text.ts";
 
 /** Says where a 3xx answer pointed, for an error message; null when it is not a redirect. */
 export function describeRedirect(response: Response, requested: string): string | null {
@@ -10,7 +11,7 @@ export function describeRedirect(response: Response, requested: string): string 
 	let target = "an unnamed location";
 	if (location !== null) {
 		try {
-			target = new URL(location, requested).host;
+			target = serverTextLiteral(new URL(location, requested).host, 100);
 		} catch {
 			target = "a malformed location";
 		}

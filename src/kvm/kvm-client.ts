@@ -32,6 +32,7 @@ import { describeRedirect } from "../http/redirect.ts";
 import { fetchUpgrade } from "../http/upgrade.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
+import { quoteServerText } from "../server-text.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
 import type { VideoFrameHeader } from "./frame-header.ts";
 import {
@@ -169,7 +170,7 @@ export class KvmClient {
 			this.#fail(
 				new KvmError(
 					"connection-closed",
-					`the BMC closed the KVM connection${this.#assembler.inProgress ? " in the middle of a video frame" : ""} (code ${e.code}${e.reason ? `: ${e.reason}` : ""})`,
+					`the BMC closed the KVM connection${this.#assembler.inProgress ? " in the middle of a video frame" : ""} (code ${e.code}${e.reason ? `; ${quoteServerText("the BMC", e.reason)}` : ""})`,
 				),
 			),
 		);

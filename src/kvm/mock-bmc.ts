@@ -110,6 +110,8 @@ export interface MockBmcOptions {
 	/** Padding bytes (0xEE) after each frame's stream in its last fragment (default 0). */
 	trailingBytes?: number;
 	misbehave?: MockMisbehaviour;
+	/** The close reason "close-mid-frame" sends (default "video engine reset"). */
+	closeReason?: string;
 	/** Seed for the awkward cuts and garbage. */
 	seed?: number;
 	/** Receives the decoded input and power requests. */
@@ -551,7 +553,7 @@ class MockConnection implements MockKvmConnection {
 			case "close-mid-frame":
 				this.#send([bytes.subarray(0, bytes.length >> 1)]);
 				this.#closedByMock = true;
-				this.#ws.close(1011, "video engine reset");
+				this.#ws.close(1011, this.#options.closeReason ?? "video engine reset");
 				return;
 			case "stall":
 				this.#send([bytes.subarray(0, bytes.length >> 1)]);

@@ -8,6 +8,7 @@ import {
 } from "../image/budget.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
+import { quoteServerText, serverTextLiteral } from "../server-text.ts";
 import { ByteQueue } from "./byte-queue.ts";
 import { vncAuthResponse } from "./des.ts";
 import { CopyRectDecoder } from "./encodings/copyrect.ts";
@@ -309,7 +310,7 @@ export class RfbClient {
 		if (q.length < 12) return false;
 		const text = String.fromCharCode(...q.take(12));
 		const m = /^RFB (\d{3})\.(\d{3})\n$/.exec(text);
-		if (!m) throw new ProtocolError(`not an RFB server: greeting ${JSON.stringify(text)}`);
+		if (!m) throw new ProtocolError(`not an RFB server: greeting ${serverTextLiteral(text)}`);
 		const major = Number(m[1]);
 		const minor = Number(m[2]);
 		if (major !== 3 || minor < 3) {
@@ -330,7 +331,7 @@ export class RfbClient {
 		if (len > MAX_REASON) throw new LimitError(`VNC server ${what} with a ${len}-byte reason`);
 		if (q.length < at + 4 + len) return false;
 		const reason = new TextDecoder().decode(q.take(at + 4 + len).subarray(at + 4));
-		throw new ProtocolError(`VNC server ${what}: ${reason}`);
+		throw new ProtocolError(`VNC server ${what}; ${quoteServerText("the VNC server", reason)}`);
 	}
 
 	#chooseSecurity(offered: number[], chosenByServer = false): void {

@@ -5,6 +5,7 @@ import { workersLimitHint } from "../http/workers-limits.ts";
 import { DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH } from "../image/budget.ts";
 import type { Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
+import { quoteServerText } from "../server-text.ts";
 import { RfbClient, type RfbOptions } from "./rfb.ts";
 
 export interface VncConnectOptions extends RfbOptions {
@@ -73,7 +74,7 @@ export class VncClient {
 		ws.addEventListener("close", (ev) =>
 			this.#fail(
 				new ProtocolError(
-					`VNC WebSocket closed (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ""})`,
+					`VNC WebSocket closed (code ${ev.code}${ev.reason ? `; ${quoteServerText("the VNC server", ev.reason)}` : ""})`,
 				),
 			),
 		);
@@ -239,7 +240,9 @@ export class VncClient {
 			if (this.#failure) return reject(this.#failure);
 			const onAbort = () => {
 				this.#waiter = null;
-				reject(deadlineError(signal, callerSignal, what, deadlineMs));
+				// The deadline closes the socket: it, not the close, is why this connection ended.
+				this.#fail(deadlineError(signal, callerSignal, what, deadlineMs));
+				reject(this.#failure);
 			};
 			if (signal.aborted) return onAbort();
 			signal.addEventListener("abort", onAbort, { once: true });

@@ -28,7 +28,10 @@ function setup(bmc: Parameters<OvhWorld["addServer"]>[3] = {}, shown = screen) {
 
 describe("OVH + AMI BMC faults through MCP", { timeout: 20_000 }, () => {
 	it.each([
-		["close-mid-frame", "the BMC closed the KVM connection (code 1011: video engine reset)"],
+		[
+			"close-mid-frame",
+			'the BMC closed the KVM connection (code 1011; the BMC said: "video engine reset")',
+		],
 		["garbage", "IVTP"],
 		[
 			"reject-validation",
@@ -128,17 +131,17 @@ describe("OVH API faults through MCP", { timeout: 20_000 }, () => {
 		[
 			403,
 			{ errorCode: "NOT_GRANTED_CALL", message: "This call has not been granted" },
-			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 403 NOT_GRANTED_CALL: This call has not been granted. Check OVH_APPLICATION_KEY and OVH_CONSUMER_KEY: the consumer key must be validated and grant the access rules listed in the README.",
+			'OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 403 NOT_GRANTED_CALL; OVH said: "This call has not been granted". Check OVH_APPLICATION_KEY and OVH_CONSUMER_KEY: the consumer key must be validated and grant the access rules listed in the README.',
 		],
 		[
 			429,
 			{ message: "Too many requests" },
-			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 429: Too many requests (after 3 attempts). OVH is rate-limiting this account: wait a minute, then try again.",
+			'OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 429; OVH said: "Too many requests" (after 3 attempts). OVH is rate-limiting this account: wait a minute, then try again.',
 		],
 		[
 			503,
 			{ message: "Service unavailable" },
-			"OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 503: Service unavailable (after 3 attempts). OVH's API is failing on its side: try again in a few minutes.",
+			'OVH API GET /dedicated/server/NAME/features/ipmi failed with HTTP 503; OVH said: "Service unavailable" (after 3 attempts). OVH\'s API is failing on its side: try again in a few minutes.',
 		],
 	] as const)(
 		"OVH answering %i: a specific error, then a good shot",

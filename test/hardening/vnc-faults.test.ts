@@ -23,7 +23,10 @@ function setup() {
 
 describe("VNC faults through MCP", { timeout: 20_000 }, () => {
 	it.each([
-		["close-mid-frame", "VNC WebSocket closed (code 1011: display server restarted)"],
+		[
+			"close-mid-frame",
+			'VNC WebSocket closed (code 1011; the VNC server said: "display server restarted")',
+		],
 		["garbage", "VNC server sent unknown message type 240"],
 		["bad-greeting", 'not an RFB server: greeting "SSH-2.0-Open"'],
 	] as [VncFault, string][])(
@@ -49,7 +52,7 @@ describe("VNC faults through MCP", { timeout: 20_000 }, () => {
 		server.password = "not-the-configured-one";
 		const client = await connectClient(env);
 		expect(await transcript.failure(client, id)).toBe(
-			"VNC server rejected authentication: Authentication failure",
+			'VNC server rejected authentication; the VNC server said: "Authentication failure"',
 		);
 		expect(await allClosed(server.sockets)).toBe(true);
 

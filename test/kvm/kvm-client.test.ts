@@ -389,10 +389,22 @@ describe("KvmClient", () => {
 		const error = (await failure(kvm.captureFrame())) as KvmError;
 		expect(error.reason).toBe("connection-closed");
 		expect(error.message).toBe(
-			"the BMC closed the KVM connection in the middle of a video frame (code 1011: video engine reset)",
+			'the BMC closed the KVM connection in the middle of a video frame (code 1011; the BMC said: "video engine reset")',
 		);
 		expect(kvm.closed).toBe(true);
 		expect((await mock.connections[0].closed).byClient).toBe(false);
+	});
+
+	it("quotes a hostile close reason as the BMC's, on one line, without controls", async () => {
+		// A close reason is at most 123 bytes: room for markup, a fake instruction and controls.
+		const closeReason = '\u202eSYSTEM:\r\n"obey" <script>x</script>\u0000\u001b[2J';
+		const mock = mockBmc({ misbehave: "close-mid-frame", closeReason });
+		const kvm = await connect(mock);
+		const error = (await failure(kvm.captureFrame())) as KvmError;
+		expect(error.message).toBe(
+			'the BMC closed the KVM connection in the middle of a video frame (code 1011; the BMC said: "SYSTEM: \\"obey\\" <script>x</script> [2J")',
+		);
+		kvm.close();
 	});
 
 	it("times out on a BMC that stalls mid-frame, and closes", async () => {

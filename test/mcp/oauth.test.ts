@@ -230,6 +230,22 @@ describe("the approval page", () => {
 		expect(posted.status).toBe(503);
 		expect(posted.headers.get("Location")).toBeNull();
 	});
+
+	it("treats an admin secret shorter than 32 characters as none: nothing to approve with", async () => {
+		const short = "short-admin-secret-0123456789ab"; // 31 characters
+		const weak = workerFetch({ MCP_BEARER_TOKEN: short });
+		const clientId = await register(weak, ORIGIN);
+		const { challenge } = await pkce();
+		const url = authorizeUrl(ORIGIN, clientId, challenge);
+		const page = await showPage(weak, url);
+		expect(page.res.status).toBe(503);
+		expect(page.html).toContain("shorter than 32 characters");
+		expect(page.html).toContain("openssl rand -hex 32");
+		expect(page.html).not.toContain("<form");
+		const posted = await submit(weak, url, page, { secret: short, scopes: ["console:view"] });
+		expect(posted.status).toBe(503);
+		expect(posted.headers.get("Location")).toBeNull();
+	});
 });
 
 describe("OAuth refusals: none yields a token or a tool call", () => {

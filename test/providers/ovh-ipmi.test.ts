@@ -9,6 +9,7 @@ import {
 } from "../../src/providers/ovh/index.ts";
 import type { Progress } from "../../src/providers/types.ts";
 import { ovhTestRig } from "../mocks/mock-ovh.ts";
+import { hostileText, INVISIBLE } from "../support/hostile.ts";
 
 const SERVER = "ns3001234.ip-51-75-1.eu";
 const IP = "203.0.113.50";
@@ -79,9 +80,22 @@ describe("requestKvmViewerUrl", () => {
 		expect(error).toBeInstanceOf(OvhTaskError);
 		expect(error).toMatchObject({ taskId: task.taskId, status });
 		expect((error as Error).message).toBe(
-			`OVH task ${task.taskId} (requestAccessIPMI) on ${SERVER} ended ${status}: ${comment}`,
+			`OVH task ${task.taskId} (requestAccessIPMI) on ${SERVER} ended ${status}; OVH said: "${comment}"`,
 		);
 		expect(mock.requestsTo(/features\/ipmi\/access\?/)).toHaveLength(0);
+	});
+
+	it("quotes a hostile task comment as OVH's, capped and cleaned", async () => {
+		const { mock, client } = ovhTestRig();
+		mock.addServer(SERVER);
+		mock.taskPlan = { pollsToFinish: 1, outcome: "ovhError", comment: hostileText() };
+		const error = (await requestKvmViewerUrl(client, SERVER, { ipToAllow: IP }).catch(
+			(e: unknown) => e,
+		)) as Error;
+		expect(error).toBeInstanceOf(OvhTaskError);
+		expect(error.message).toMatch(/ended ovhError; OVH said: "<script>alert\(1\)<\/script> /);
+		expect(error.message).not.toMatch(INVISIBLE);
+		expect(error.message.length).toBeLessThan(450);
 	});
 
 	it("gives up at its deadline, naming the task and its last status", async () => {
@@ -222,7 +236,7 @@ describe("requestKvmViewerUrl", () => {
 		).rejects.toMatchObject({
 			status: 404,
 			message:
-				"OVH API GET /dedicated/server/ns404.example/features/ipmi failed with HTTP 404: The requested object (serviceName = ns404.example) does not exist",
+				'OVH API GET /dedicated/server/ns404.example/features/ipmi failed with HTTP 404; OVH said: "The requested object (serviceName = ns404.example) does not exist"',
 		});
 	});
 });

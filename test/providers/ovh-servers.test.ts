@@ -78,7 +78,7 @@ describe("listServers", () => {
 		const error = await listServers(client, { concurrency: 2 }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(OvhApiError);
 		expect((error as Error).message).toBe(
-			"OVH API GET /dedicated/server/ns0 failed with HTTP 403 NOT_GRANTED_CALL: This call has not been granted. Check OVH_APPLICATION_KEY and OVH_CONSUMER_KEY: the consumer key must be validated and grant the access rules listed in the README.",
+			'OVH API GET /dedicated/server/ns0 failed with HTTP 403 NOT_GRANTED_CALL; OVH said: "This call has not been granted". Check OVH_APPLICATION_KEY and OVH_CONSUMER_KEY: the consumer key must be validated and grant the access rules listed in the README.',
 		);
 		expect(mock.requestsTo(/^\/dedicated\/server\/ns/).length).toBeLessThan(20);
 	});

@@ -7,14 +7,26 @@ import { testWorld } from "./test-worker.ts";
 /** Env overrides a test runs the Worker with (secrets, settings). */
 export type EnvOverrides = Partial<Record<keyof Env, unknown>>;
 
-/** Calls the Worker's fetch directly, with the test's env overrides. */
-export function workerFetch(overrides: EnvOverrides = {}) {
+/**
+ * Where a request comes from. `peer` is the caller's address as the runtime
+ * reports it in CF-Connecting-IP (wrangler dev sets it from the socket unless
+ * the caller sent one); null leaves the header out.
+ */
+export interface Arrival {
+	peer?: string | null;
+}
+
+/** Calls the Worker's fetch directly, with the test's env overrides, as a caller on this machine by default. */
+export function workerFetch(overrides: EnvOverrides = {}, { peer = "127.0.0.1" }: Arrival = {}) {
 	const testEnv = { ...env, ...overrides } as Env;
 	testWorld.envOverrides = overrides;
 	return (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
 		const request = new Request(input, init) as Parameters<typeof worker.fetch>[0];
 		// Requests that arrive over HTTP always carry Host; constructed ones do not.
 		if (!request.headers.has("Host")) request.headers.set("Host", new URL(request.url).host);
+		if (peer !== null && !request.headers.has("CF-Connecting-IP")) {
+			request.headers.set("CF-Connecting-IP", peer);
+		}
 		return worker.fetch(request, testEnv, createExecutionContext());
 	};
 }
@@ -22,12 +34,12 @@ export function workerFetch(overrides: EnvOverrides = {}) {
 /** The MCP SDK's own client, speaking Streamable HTTP to the Worker. */
 export async function connectClient(
 	overrides: EnvOverrides = {},
-	options: { url?: string; headers?: Record<string, string> } = {},
+	options: { url?: string; headers?: Record<string, string> } & Arrival = {},
 ): Promise<Client> {
 	const transport = new StreamableHTTPClientTransport(
 		new URL(options.url ?? "http://localhost/mcp"),
 		{
-			fetch: workerFetch(overrides),
+			fetch: workerFetch(overrides, options),
 			requestInit: { headers: options.headers ?? {} },
 		},
 	);

@@ -54,7 +54,9 @@ describe("RFB handshake", () => {
 			{ password: "wrong" },
 		);
 		expect(() => pump(c, s)).toThrow(
-			new ProtocolError("VNC server rejected authentication: Authentication failure: bad password"),
+			new ProtocolError(
+				'VNC server rejected authentication; the VNC server said: "Authentication failure: bad password"',
+			),
 		);
 	});
 
@@ -92,7 +94,7 @@ describe("RFB handshake", () => {
 		const reason = new TextEncoder().encode("Too many security failures");
 		c.receive(new TextEncoder().encode("RFB 003.008\n"));
 		expect(() => c.receive(Uint8Array.of(0, 0, 0, 0, reason.length, ...reason))).toThrow(
-			"VNC server refused the connection: Too many security failures",
+			'VNC server refused the connection; the VNC server said: "Too many security failures"',
 		);
 	});
 

@@ -5,6 +5,7 @@
  */
 
 import { ConfigError, LimitError, ProtocolError } from "../../errors.ts";
+import { quoteServerText } from "../../server-text.ts";
 import { ovhEndpointUrl } from "./endpoints.ts";
 import { OvhApiError, OvhUnreachableError } from "./errors.ts";
 
@@ -215,7 +216,10 @@ export class OvhClient {
 		const { message, errorCode } = parseErrorBody(answer.text);
 		let text = `OVH API ${call} failed with HTTP ${answer.status}`;
 		if (errorCode) text += ` ${errorCode}`;
-		text += `: ${message || "no explanation given"}`;
+		// Redacted before the cut, so no part of a key survives it.
+		text += message
+			? `; ${quoteServerText("OVH", this.redact(message))}`
+			: ": no explanation given";
 		if (attempts > 1) text += ` (after ${attempts} attempts)`;
 		if (retryAfterMs > this.#maxRetryAfterMs) {
 			text += ` (OVH asks to retry in ${formatSeconds(retryAfterMs)} s)`;
@@ -232,10 +236,11 @@ export class OvhClient {
 
 	/** OVH echoes parts of requests in some messages; keys never leave in an error. */
 	redact(text: string): string {
-		const { applicationSecret, consumerKey } = this.#credentials;
+		const { applicationKey, applicationSecret, consumerKey } = this.#credentials;
 		return text
 			.replaceAll(applicationSecret, "[application secret]")
-			.replaceAll(consumerKey, "[consumer key]");
+			.replaceAll(consumerKey, "[consumer key]")
+			.replaceAll(applicationKey, "[application key]");
 	}
 }
 
@@ -312,6 +317,8 @@ function parseJson(text: string, call: string): unknown {
 	}
 }
 
+const ERROR_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 /**
  * OVH errors are JSON with a `message`, plus `errorCode` and `httpCode` on
  * authentication errors ({"errorCode":"INVALID_SIGNATURE","httpCode":"400 Bad Request",
@@ -328,8 +335,9 @@ function parseErrorBody(text: string): { message: string; errorCode: string | nu
 	if (typeof body !== "object" || body === null) return { message: "", errorCode: null };
 	const { message, errorCode } = body as Record<string, unknown>;
 	return {
-		message: typeof message === "string" ? message.slice(0, 500) : "",
-		errorCode: typeof errorCode === "string" ? errorCode.slice(0, 100) : null,
+		message: typeof message === "string" ? message : "",
+		// A code such as INVALID_SIGNATURE; anything else is text, not a code.
+		errorCode: typeof errorCode === "string" && ERROR_CODE.test(errorCode) ? errorCode : null,
 	};
 }
 

@@ -5,11 +5,12 @@
  */
 
 import { ConfigError, ProtocolError } from "../../errors.ts";
+import { serverTextLiteral } from "../../server-text.ts";
 import type { Progress } from "../types.ts";
 import type { OvhClient } from "./client.ts";
 import { OvhApiError, OvhIpmiUnavailableError } from "./errors.ts";
 import { asObject, optionalString } from "./shape.ts";
-import { followTask, parseTask } from "./tasks.ts";
+import { followTask, parseTask, word } from "./tasks.ts";
 
 /** Minutes an access stays valid (dedicated.server.CacheTTLEnum). */
 export type IpmiAccessTtl = 1 | 3 | 5 | 10 | 15;
@@ -81,7 +82,9 @@ export async function requestKvmViewerUrl(
 	const expiration = optionalString(access, "expiration", what);
 	const expiresAt = expiration === null ? Number.NaN : Date.parse(expiration);
 	if (expiration !== null && Number.isNaN(expiresAt)) {
-		throw new ProtocolError(`${what}: expiration "${expiration}" is not a date`);
+		throw new ProtocolError(
+			`${what}: expiration ${serverTextLiteral(expiration, 60)} is not a date`,
+		);
 	}
 	return { url, expiresAt: expiration === null ? null : new Date(expiresAt).toISOString() };
 }
@@ -128,7 +131,7 @@ export async function resolveIpToAllow(
 	if (ip === null) throw new ProtocolError(`${what} did not say which IP it sees`);
 	if (!isIpv4(ip)) {
 		throw new ConfigError(
-			`OVH sees this Worker calling from ${ip}, but OVH limits IPMI sessions to one IPv4 address; set IPMI_ALLOWED_IP`,
+			`OVH sees this Worker calling from ${word(ip)}, but OVH limits IPMI sessions to one IPv4 address; set IPMI_ALLOWED_IP`,
 		);
 	}
 	return ip;

@@ -4,6 +4,7 @@
  */
 
 import { ProtocolError } from "../../errors.ts";
+import { quoteServerText, serverTextLiteral } from "../../server-text.ts";
 import type { OvhClient } from "./client.ts";
 import { OvhTaskError } from "./errors.ts";
 import { asObject, optionalString } from "./shape.ts";
@@ -50,9 +51,11 @@ export async function followTask(
 	const { deadline, budgetMs, purpose, report, signal } = options;
 	for (let delay = FIRST_POLL_DELAY_MS; task.status !== "done"; ) {
 		if (FAILED_STATUSES.has(task.status)) {
-			const comment = task.comment ? client.redact(task.comment) : "OVH gave no comment";
+			const comment = task.comment
+				? quoteServerText("OVH", client.redact(task.comment))
+				: "OVH gave no comment";
 			throw new OvhTaskError(
-				`OVH task ${task.taskId} (${task.function}) on ${serverId} ended ${task.status}: ${comment}`,
+				`OVH task ${task.taskId} (${word(task.function)}) on ${serverId} ended ${word(task.status)}; ${comment}`,
 				task.taskId,
 				task.status,
 			);
@@ -60,7 +63,7 @@ export async function followTask(
 		const remaining = deadline - client.now();
 		if (remaining <= 0) {
 			throw new OvhTaskError(
-				`Timed out after ${Math.round(budgetMs / 1000)} s waiting for OVH task ${task.taskId} (status: ${task.status}) to ${purpose}`,
+				`Timed out after ${Math.round(budgetMs / 1000)} s waiting for OVH task ${task.taskId} (status: ${word(task.status)}) to ${purpose}`,
 				task.taskId,
 				task.status,
 			);
@@ -69,7 +72,7 @@ export async function followTask(
 		delay = Math.min(delay * 1.5, MAX_POLL_DELAY_MS);
 		const path = `/dedicated/server/${encodeURIComponent(serverId)}/task/${task.taskId}`;
 		task = parseTask(await client.get(path, { signal }), `GET ${path}`);
-		report(`OVH task ${task.taskId} (${task.function}): ${task.status}`);
+		report(`OVH task ${task.taskId} (${word(task.function)}): ${word(task.status)}`);
 	}
 	return task;
 }
@@ -90,4 +93,9 @@ export function parseTask(answer: unknown, call: string): OvhTask {
 		function: optionalString(task, "function", what) ?? "task",
 		comment: optionalString(task, "comment", what),
 	};
+}
+
+/** A name OVH chose (a task status or function, an address): shown as is when it is one word, else quoted. */
+export function word(text: string): string {
+	return /^[A-Za-z0-9_.:-]{1,64}$/.test(text) ? text : serverTextLiteral(text, 60);
 }
