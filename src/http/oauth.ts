@@ -79,14 +79,16 @@ export async function serveOAuth(
 async function pointAtHttps(refusal: Response, url: URL): Promise<Response> {
 	const https = `https://${url.hostname}`;
 	const { error, message } = await refusal.json<{ error: string; message: string }>();
+	// The refusal's own headers (CORS among them) stay, so a browser client can read why.
+	const headers = new Headers(refusal.headers);
+	headers.delete("Content-Length");
+	headers.set(
+		"WWW-Authenticate",
+		`Bearer realm="ikvm-mcp", resource_metadata="${https}/.well-known/oauth-protected-resource/mcp"`,
+	);
 	return Response.json(
 		{ error, message: `${message} OAuth for connectors is served over https: use ${https}/mcp.` },
-		{
-			status: 401,
-			headers: {
-				"WWW-Authenticate": `Bearer realm="ikvm-mcp", resource_metadata="${https}/.well-known/oauth-protected-resource/mcp"`,
-			},
-		},
+		{ status: 401, headers },
 	);
 }
 

@@ -80,7 +80,8 @@ describe("auth", () => {
 		const { url, ...init } = post("http://localhost/mcp", { "CF-Connecting-IP": "192.0.2.2" });
 		const res = await workerFetch()(url, init);
 		expect(res.status).toBe(401);
-		expect(await res.text()).toContain("wrangler secret put MCP_BEARER_TOKEN");
+		// A loopback Host is wrangler dev, so the hint is the local one.
+		expect(await res.text()).toContain("put it in .dev.vars as MCP_BEARER_TOKEN");
 	});
 
 	it("without a token, refuses a request with no peer address at all (fails closed)", async () => {

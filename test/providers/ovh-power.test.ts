@@ -73,7 +73,7 @@ describe("OVH power through the API", () => {
 		const error = await rebootServer(client, SERVER).catch((e: Error) => e);
 		expect((error as Error).message).toMatch(
 			new RegExp(
-				`OVH task \\d+ \\(hardReboot\\) on ${SERVER} ended ovhError: Server is not reachable`,
+				`OVH task \\d+ \\(hardReboot\\) on ${SERVER} ended ovhError; OVH said: \\"Server is not reachable\\"`,
 			),
 		);
 	});
@@ -91,7 +91,9 @@ describe("OVH power through the API", () => {
 			},
 		});
 		const error = (await rebootServer(client, SERVER).catch((e: Error) => e)) as Error;
-		expect(error.message).toMatch(/HTTP 403 NOT_GRANTED_CALL: This call has not been granted/);
+		expect(error.message).toMatch(
+			/HTTP 403 NOT_GRANTED_CALL; OVH said: "This call has not been granted"/,
+		);
 		expect(error.message).toContain(
 			'add {"method": "POST", "path": "/dedicated/server/*/reboot"} to its access rules',
 		);
@@ -105,7 +107,9 @@ describe("OVH power through the API", () => {
 		// A first reboot whose task never ends, cut short by its deadline.
 		await rebootServer(client, SERVER, { deadlineMs: 3000 }).catch(() => {});
 		const error = (await rebootServer(client, SERVER).catch((e: Error) => e)) as Error;
-		expect(error.message).toMatch(/HTTP 409: A reboot task is already running on this server/);
+		expect(error.message).toMatch(
+			/HTTP 409; OVH said: "A reboot task is already running on this server"\. OVH is already running/,
+		);
 		expect(error.message).toContain(
 			`OVH is already running a task on ${SERVER}; wait for it to finish`,
 		);

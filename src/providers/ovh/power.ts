@@ -184,7 +184,7 @@ async function granted<T>(work: () => Promise<T>, call: string, serverId: string
 		}
 		if (error.status === 409) {
 			throw new OvhApiError(
-				`${error.message} OVH is already running a task on ${serverId}; wait for it to finish ` +
+				`${error.message}. OVH is already running a task on ${serverId}; wait for it to finish ` +
 					"(power status shows the server's state), then try again.",
 				error.status,
 				error.errorCode,
