@@ -66,17 +66,10 @@ export function parseFrameHeader(bytes: Uint8Array): VideoFrameHeader {
 			`video frame header gives a ${width}x${height} screen; expected 1..${MAX_FRAME_DIMENSION} each way`,
 		);
 	}
-	const mode420 = bytes[55] !== 0;
-	if (compressSize !== 0) {
-		// The frame's compressed bytes are held whole until it decodes: both must fit the budget.
-		const state = decoderStatePerPixel(mode420);
-		checkScreenBudget(width, height, "BMC video mode", state);
-		checkTransit(compressSize, width, height, "BMC video frame's compressed data", state);
-	}
 	return {
 		width,
 		height,
-		mode420,
+		mode420: bytes[55] !== 0,
 		selector: bytes[44],
 		advanceSelector: bytes[47],
 		mapping: bytes[45],
@@ -114,4 +107,17 @@ export function encodeFrameHeader(
 	view.setUint32(69, header.compressSize, true);
 	out[81] = 1; // input signal present
 	return out;
+}
+
+/**
+ * Throws LimitError unless the frame's screen and its compressed bytes, which
+ * are held whole until it decodes, fit the memory budget. Run after the
+ * decoder's own limits (MAX_FRAME_SIZE), which name the setting to change.
+ */
+export function checkFrameBudget(header: VideoFrameHeader): void {
+	if (header.compressSize === 0) return;
+	const { width, height } = header;
+	const state = decoderStatePerPixel(header.mode420);
+	checkScreenBudget(width, height, "BMC video mode", state);
+	checkTransit(header.compressSize, width, height, "BMC video frame's compressed data", state);
 }

@@ -13,6 +13,7 @@
 
 import { ProtocolError } from "../errors.ts";
 import {
+	checkFrameBudget,
 	FRAME_HEADER_SIZE,
 	headerLength,
 	parseFrameHeader,
@@ -65,6 +66,7 @@ export class VideoFrameAssembler {
 			}
 			const header = parseFrameHeader(payload.subarray(FRAGMENT_NUMBER_SIZE, headerEnd));
 			if (header.compressSize !== 0) this.#check(header);
+			checkFrameBudget(header);
 			this.#header = header;
 			this.#stream = new Uint8Array(Math.min(this.#header.compressSize, INITIAL_BUFFER));
 			this.#fill = 0;

@@ -179,7 +179,7 @@ describe("KVM: announced video modes and compressed sizes are checked before buf
 		const sizes = largeAllocations(BIG, () => {
 			expect(() =>
 				assembler.push(firstFragment(header({ width: 4096, height: 4096, compressSize: 4 << 20 }))),
-			).toThrow(/^BMC video mode 4096x4096 needs about \d+ MiB .* memory budget per capture/);
+			).toThrow(/^ASPEED frame 4096x4096 needs about \d+ MiB .* memory budget per capture/);
 		});
 		expect(sizes).toEqual([]);
 		expect(assembler.inProgress).toBe(false);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LimitError, ProtocolError } from "../../src/errors.ts";
 import {
+	checkFrameBudget,
 	encodeFrameHeader,
 	FRAME_HEADER_SIZE,
 	parseFrameHeader,
@@ -75,7 +76,9 @@ describe("frame header", () => {
 			ProtocolError,
 		);
 		expect(() =>
-			parseFrameHeader(encodeFrameHeader({ ...header, compressSize: 0xffff_ffff })),
+			checkFrameBudget(
+				parseFrameHeader(encodeFrameHeader({ ...header, compressSize: 0xffff_ffff })),
+			),
 		).toThrow(LimitError);
 	});
 });
