@@ -9,7 +9,7 @@ import { parseLimits, parseSwitches } from "./config.ts";
 import { checkAuth } from "./http/auth.ts";
 import { preflight, withCors } from "./http/cors.ts";
 import { isOAuthPath, type McpService, serveOAuth } from "./http/oauth.ts";
-import { FULL_ACCESS } from "./mcp/caller.ts";
+import { FULL_ACCESS, LOOPBACK_ACCESS } from "./mcp/caller.ts";
 import { createMcpServer } from "./mcp/server.ts";
 import { createProviders } from "./providers/index.ts";
 import { runtimeOf } from "./runtime.ts";
@@ -38,7 +38,9 @@ export default {
 		if (pathname === "/mcp") {
 			if (request.method === "OPTIONS") return preflight(request);
 			const refusal = await checkAuth(request, env.MCP_BEARER_TOKEN);
-			if (!refusal) return serveMcp(request, env, ctx, FULL_ACCESS);
+			// No refusal without a token means a loopback peer (checkAuth); with one, a valid bearer.
+			const caller = env.MCP_BEARER_TOKEN ? FULL_ACCESS : LOOPBACK_ACCESS;
+			if (!refusal) return serveMcp(request, env, ctx, caller);
 			return serveOAuth(request, env, ctx, serveMcp, withCors(refusal, request));
 		}
 		if (isOAuthPath(pathname)) return serveOAuth(request, env, ctx, serveMcp);

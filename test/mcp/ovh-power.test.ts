@@ -285,7 +285,7 @@ describe("OVH power and boot through MCP", { timeout: 120_000 }, () => {
 		const trail = (await stored<AuditEntry[]>(server, "power-audit")) ?? [];
 		expect(trail.length).toBe(50);
 		expect(trail[0].who).toBe("seed-1");
-		expect(trail.at(-1)).toMatchObject({ action: "reset", who: "bearer", outcome: "done" });
+		expect(trail.at(-1)).toMatchObject({ action: "reset", who: "loopback", outcome: "done" });
 		const status = (await client.callTool({
 			name: "power",
 			arguments: { serverId: server, action: "status" },
@@ -296,7 +296,7 @@ describe("OVH power and boot through MCP", { timeout: 120_000 }, () => {
 			"seed-47",
 			"seed-48",
 			"seed-49",
-			"bearer",
+			"loopback",
 		]);
 		await client.close();
 	});
@@ -336,8 +336,8 @@ describe("OVH power and boot through MCP", { timeout: 120_000 }, () => {
 			name: "power",
 			arguments: { serverId: server, action: "status" },
 		})) as Result;
-		expect(text(status)).toMatch(/ reset by bearer: failed: OVH API POST .* HTTP 409/);
-		expect(text(status)).toMatch(/ boot_rescue by bearer: failed: OVH API PUT .* HTTP 403/);
+		expect(text(status)).toMatch(/ reset by loopback: failed: OVH API POST .* HTTP 409/);
+		expect(text(status)).toMatch(/ boot_rescue by loopback: failed: OVH API PUT .* HTTP 403/);
 		await client.close();
 	});
 });

@@ -107,19 +107,19 @@ describe("power on the demo machine through MCP", { timeout: 120_000 }, () => {
 			after.structuredContent as { recent: { action: string; who: string; outcome: string }[] }
 		).recent;
 		expect(recent.map((e) => [e.action, e.who, e.outcome])).toEqual([
-			["off", "bearer", "done"],
-			["on", "bearer", "done"],
-			["cycle", "bearer", "done"],
+			["off", "loopback", "done"],
+			["on", "loopback", "done"],
+			["cycle", "loopback", "done"],
 		]);
 		expect(texts(after)[1]).toMatch(
-			/^Latest power and boot actions on demo-ami-bmc \(oldest first\):\n.* off by bearer: done\n.* on by bearer: done\n.* cycle by bearer: done$/,
+			/^Latest power and boot actions on demo-ami-bmc \(oldest first\):\n.* off by loopback: done\n.* on by loopback: done\n.* cycle by loopback: done$/,
 		);
 
 		const audit = logs.lines.filter((l) => l.includes('"event":"audit"')).map((l) => JSON.parse(l));
 		expect(audit.map((a) => [a.console, a.action, a.who, a.outcome])).toEqual([
-			[`demo:${DEMO}`, "off", "bearer", "done"],
-			[`demo:${DEMO}`, "on", "bearer", "done"],
-			[`demo:${DEMO}`, "cycle", "bearer", "done"],
+			[`demo:${DEMO}`, "off", "loopback", "done"],
+			[`demo:${DEMO}`, "on", "loopback", "done"],
+			[`demo:${DEMO}`, "cycle", "loopback", "done"],
 		]);
 		for (const a of audit) expect(Date.parse(a.time)).toBeGreaterThan(0);
 		await client.close();
