@@ -17,7 +17,7 @@ import { DemoProvider } from "../../src/providers/demo/provider.ts";
 import { consoleScreen, VncWorld } from "../hardening/rig.ts";
 import { capturedLogsPerTest } from "../hardening/support.ts";
 import { connectClient } from "../support/mcp-client.ts";
-import { connectToServer, mcpServerFetch } from "../support/mcp-handler.ts";
+import { connectWithConsoleUnasked, mcpServerFetch } from "../support/mcp-handler.ts";
 
 const logs = capturedLogsPerTest();
 /** The demo cycle as the client saw it, printed once the per-test log capture is gone. */
@@ -127,32 +127,15 @@ describe("power on the demo machine through MCP", { timeout: 120_000 }, () => {
 });
 
 describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 }, () => {
-	function guarded(caller: Caller, power: boolean) {
-		const asked: string[] = [];
-		const connect = () =>
-			connectToServer(() =>
-				createMcpServer({
-					runtime: "local",
-					providers: () => [new DemoProvider()],
-					toolTimeoutMs: () => 5000,
-					caller,
-					switches: () => ({ input: true, power }),
-					console: (name) => {
-						asked.push(name);
-						throw new Error("the console must not be asked");
-					},
-				}),
-			);
-		return { asked, connect };
-	}
+	const guarded = (caller: Caller, power: boolean) =>
+		connectWithConsoleUnasked(caller, { input: true, power });
 	const everyone: Caller = { id: "bearer", scopes: new Set(SCOPES) };
 	const calls = (confirm: boolean | undefined) => [
 		...ACTIONS.map((action) => ({ name: "power", arguments: { serverId: DEMO, action, confirm } })),
 	];
 
 	it("ALLOW_POWER off: each action says so and how to turn it on; the console is never asked", async () => {
-		const { asked, connect } = guarded(everyone, false);
-		const client = await connect();
+		const { asked, client } = await guarded(everyone, false);
 		for (const call of [
 			...calls(true),
 			{ name: "boot_rescue", arguments: { serverId: DEMO, confirm: true } },
@@ -176,8 +159,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 	});
 
 	it("no confirm (a client that cannot be asked): each action says what it would do and how to confirm", async () => {
-		const { asked, connect } = guarded(everyone, true);
-		const client = await connect();
+		const { asked, client } = await guarded(everyone, true);
 		for (const call of [...calls(undefined), ...calls(false)]) {
 			const result = (await client.callTool(call)) as Result;
 			expect(result.isError).toBe(true);
@@ -197,8 +179,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 
 	it("a token without console:power is refused, naming the scope, even with the switch on and confirm: true", async () => {
 		const scopes = new Set<Scope>(["console:view", "console:input"]);
-		const { asked, connect } = guarded({ id: "oauth-client-42", scopes }, true);
-		const client = await connect();
+		const { asked, client } = await guarded({ id: "oauth-client-42", scopes }, true);
 		for (const call of [
 			...calls(true),
 			{ name: "boot_rescue", arguments: { serverId: DEMO, confirm: true } },
@@ -218,8 +199,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 	});
 
 	it("boot_rescue and boot_normal on the demo say plainly they are OVH only", async () => {
-		const { asked, connect } = guarded(everyone, true);
-		const client = await connect();
+		const { asked, client } = await guarded(everyone, true);
 		for (const name of ["boot_rescue", "boot_normal"]) {
 			const result = (await client.callTool({
 				name,

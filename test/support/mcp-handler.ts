@@ -3,6 +3,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { McpServer } from "@modelcontextprotocol/server";
 import { createMcpHandler } from "agents/mcp/server";
+import type { Switches } from "../../src/config.ts";
+import type { Caller } from "../../src/mcp/caller.ts";
+import { createMcpServer } from "../../src/mcp/server.ts";
+import { DemoProvider } from "../../src/providers/demo/provider.ts";
 
 /** A fetch that serves `factory`'s MCP server the way the Worker does, without the Worker around it. */
 export function mcpServerFetch(factory: () => McpServer) {
@@ -23,4 +27,30 @@ export async function connectToServer(factory: () => McpServer): Promise<Client>
 		new StreamableHTTPClientTransport(new URL("http://localhost/mcp"), { fetch }),
 	);
 	return client;
+}
+
+/**
+ * The MCP SDK's client on a server with the demo provider whose console must
+ * never be asked (the guards under test refuse first): `asked` records each
+ * console it was asked for anyway, and that ask throws.
+ */
+export async function connectWithConsoleUnasked(
+	caller: Caller,
+	switches: Switches,
+): Promise<{ client: Client; asked: string[] }> {
+	const asked: string[] = [];
+	const client = await connectToServer(() =>
+		createMcpServer({
+			runtime: "local",
+			providers: () => [new DemoProvider()],
+			toolTimeoutMs: () => 5000,
+			caller,
+			switches: () => switches,
+			console: (name) => {
+				asked.push(name);
+				throw new Error("the console must not be asked");
+			},
+		}),
+	);
+	return { client, asked };
 }
