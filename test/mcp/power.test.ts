@@ -1,13 +1,3 @@
-/**
- * The power tool through the MCP SDK client: the demo machine powered off,
- * on and cycled with the screens before and after, and every guard (switch
- * off, no confirmation, a token without console:power, a VNC target, boot
- * tools on a console that is not OVH) refused with nothing sent.
- */
-import {
-	Client as ModernClient,
-	StreamableHTTPClientTransport as ModernTransport,
-} from "@modelcontextprotocol/client";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Caller } from "../../src/mcp/caller.ts";
 import { SCOPES, type Scope } from "../../src/mcp/caller.ts";
@@ -17,7 +7,11 @@ import { DemoProvider } from "../../src/providers/demo/provider.ts";
 import { consoleScreen, VncWorld } from "../hardening/rig.ts";
 import { capturedLogsPerTest } from "../hardening/support.ts";
 import { connectClient } from "../support/mcp-client.ts";
-import { connectWithConsoleUnasked, mcpServerFetch } from "../support/mcp-handler.ts";
+import {
+	connectAskingClient,
+	connectWithConsoleUnasked,
+	mcpServerFetch,
+} from "../support/mcp-handler.ts";
 
 const logs = capturedLogsPerTest();
 /** The demo cycle as the client saw it, printed once the per-test log capture is gone. */
@@ -271,7 +265,6 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 		[{ action: "decline" }, false],
 	] as const) {
 		it(`without confirm, a client that can be asked asks its user (${JSON.stringify(answer)})`, async () => {
-			const asked: string[] = [];
 			const powered: string[] = [];
 			const fetch = mcpServerFetch(() =>
 				createMcpServer({
@@ -290,15 +283,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 						}) as unknown as ConsoleApi,
 				}),
 			);
-			const client = new ModernClient(
-				{ name: "modern", version: "1" },
-				{ capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: "auto" } },
-			);
-			client.setRequestHandler("elicitation/create", async (request) => {
-				asked.push((request.params as { message: string }).message);
-				return answer;
-			});
-			await client.connect(new ModernTransport(new URL("http://localhost/mcp"), { fetch }));
+			const { client, asked } = await connectAskingClient(fetch, answer);
 			const result = (await client.callTool({
 				name: "power",
 				arguments: { serverId: DEMO, action: "reset" },

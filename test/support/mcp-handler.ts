@@ -1,4 +1,9 @@
 import { createExecutionContext, env } from "cloudflare:test";
+import {
+	type ElicitResult,
+	Client as ModernClient,
+	StreamableHTTPClientTransport as ModernTransport,
+} from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { McpServer } from "@modelcontextprotocol/server";
@@ -52,5 +57,27 @@ export async function connectWithConsoleUnasked(
 			},
 		}),
 	);
+	return { client, asked };
+}
+
+/**
+ * A client of the newer MCP SDK that can ask its user (form elicitation),
+ * connected through `fetch`: every question is recorded in `asked` and
+ * answered with `answer`.
+ */
+export async function connectAskingClient(
+	fetch: ReturnType<typeof mcpServerFetch>,
+	answer: ElicitResult,
+): Promise<{ client: ModernClient; asked: string[] }> {
+	const client = new ModernClient(
+		{ name: "modern", version: "1" },
+		{ capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: "auto" } },
+	);
+	const asked: string[] = [];
+	client.setRequestHandler("elicitation/create", async (request) => {
+		asked.push((request.params as { message: string }).message);
+		return answer;
+	});
+	await client.connect(new ModernTransport(new URL("http://localhost/mcp"), { fetch }));
 	return { client, asked };
 }
