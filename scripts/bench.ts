@@ -283,19 +283,44 @@ function printPipeline(): void {
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
+/** In a bench child: the collector, which Node gives only with --expose-gc. */
+function exposeGc(): () => void {
+	setFlagsFromString("--expose-gc");
+	return runInNewContext("gc") as () => void;
+}
+
+/** In a bench child, before the measured work: memory now and the process's RSS peak so far. */
+function memoryAtStart() {
+	return { ...process.memoryUsage(), maxRss: process.resourceUsage().maxRSS * 1024 };
+}
+
+/** A bench child's answer (its last line): memory at the start, the RSS peak now, and its own figures. */
+function reportMemory(
+	before: ReturnType<typeof memoryAtStart>,
+	figures: Record<string, number | string>,
+): void {
+	console.log(
+		JSON.stringify({
+			rssBefore: before.rss,
+			maxRssBefore: before.maxRss,
+			maxRss: process.resourceUsage().maxRSS * 1024,
+			arrayBuffersBefore: before.arrayBuffers,
+			...figures,
+		}),
+	);
+}
+
 /**
  * Runs in a fresh child process, so the process-lifetime peak RSS (maxRSS)
  * covers only Node, the pipeline's modules and this one screenshot: no
  * other bench, and not the encoding that made the stream (read from a file).
  */
 function memoryChild(streamFile: string, width: number, height: number): void {
-	setFlagsFromString("--expose-gc");
-	const gc = runInNewContext("gc") as () => void;
+	const gc = exposeGc();
 	const header = { width, height, mode420: true, selector: 4, advanceSelector: 0, mapping: 0 };
 	const stream = new Uint8Array(readFileSync(streamFile));
 	gc();
-	const before = process.memoryUsage();
-	const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+	const before = memoryAtStart();
 	// Without a collection in between, arrayBuffers after a stage still counts
 	// the stage's dead scratch buffers, so the peak sample bounds it from above.
 	let peakArrayBuffers = before.arrayBuffers;
@@ -308,18 +333,11 @@ function memoryChild(streamFile: string, width: number, height: number): void {
 	sample();
 	const png = encodePng(optimised);
 	sample();
-	const maxRss = process.resourceUsage().maxRSS * 1024;
-	console.log(
-		JSON.stringify({
-			rssBefore: before.rss,
-			maxRssBefore,
-			maxRss,
-			arrayBuffersBefore: before.arrayBuffers,
-			peakArrayBuffers,
-			pngBytes: png.length,
-			out: `${optimised.width}x${optimised.height}`,
-		}),
-	);
+	reportMemory(before, {
+		peakArrayBuffers,
+		pngBytes: png.length,
+		out: `${optimised.width}x${optimised.height}`,
+	});
 }
 
 /** In a fresh child: what importing photon costs in Node (it compiles its wasm at import). */
@@ -344,18 +362,26 @@ function child(args: string[]): Record<string, number | string> {
 	return JSON.parse(result.stdout.trim().split("\n").at(-1) as string);
 }
 
-function printMemory(): void {
-	const [width, height] = [1920, 1200];
-	const capture = bootConsole(width, height, true);
+/** A memory child (`mode`) on `stream`, handed over as a temporary file, then `args`. */
+function memoryChildOn(
+	mode: string,
+	stream: Uint8Array,
+	args: string[] = [],
+): Record<string, number> {
 	const dir = mkdtempSync(join(tmpdir(), "ikvm-bench-"));
-	let m: Record<string, number>;
 	try {
-		const file = join(dir, "frame.bin");
-		writeFileSync(file, capture.stream);
-		m = child(["--memory", file, String(width), String(height)]) as Record<string, number>;
+		const file = join(dir, "stream.bin");
+		writeFileSync(file, stream);
+		return child([mode, file, ...args]) as Record<string, number>;
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+}
+
+function printMemory(): void {
+	const [width, height] = [1920, 1200];
+	const capture = bootConsole(width, height, true);
+	const m = memoryChildOn("--memory", capture.stream, [String(width), String(height)]);
 	const rssAdded = Math.max(0, m.maxRss - m.rssBefore);
 	const buffersAdded = m.peakArrayBuffers - m.arrayBuffersBefore;
 	const added = Math.max(rssAdded, buffersAdded);
@@ -451,15 +477,13 @@ function vncStream(encoding: number, width: number, height: number): Uint8Array 
  * keeps its framebuffer and both renders; the client keeps its own screen).
  */
 function vncMemoryChild(streamFile: string): void {
-	setFlagsFromString("--expose-gc");
-	const gc = runInNewContext("gc") as () => void;
+	const gc = exposeGc();
 	const message = new Uint8Array(VNC_MESSAGE_BYTES);
 	const fd = openSync(streamFile, "r");
 	const client = new RfbClient();
 	gc();
 	gc();
-	const before = process.memoryUsage();
-	const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+	const before = memoryAtStart();
 	// Live: collected before each sample, so what the capture still holds between stages.
 	// Twice: V8 frees ArrayBuffer memory after the collection that found it dead.
 	let peakLive = before.arrayBuffers;
@@ -492,19 +516,12 @@ function vncMemoryChild(streamFile: string): void {
 	sample();
 	const rawPng = encodePng(copy);
 	sample();
-	const maxRss = process.resourceUsage().maxRSS * 1024;
-	console.log(
-		JSON.stringify({
-			rssBefore: before.rss,
-			maxRssBefore,
-			maxRss,
-			arrayBuffersBefore: before.arrayBuffers,
-			peakLive,
-			heldAtEnd: rgba.length + copy.rgba.length + optimisedPng.length + rawPng.length,
-			rawPngBytes: rawPng.length,
-			ms: elapsed,
-		}),
-	);
+	reportMemory(before, {
+		peakLive,
+		heldAtEnd: rgba.length + copy.rgba.length + optimisedPng.length + rawPng.length,
+		rawPngBytes: rawPng.length,
+		ms: elapsed,
+	});
 }
 
 function printVncMemory(): void {
@@ -515,28 +532,21 @@ function printVncMemory(): void {
 	console.log(
 		`target: the memory budget per capture, ${mb(CAPTURE_BUDGET_BYTES)} (src/image/budget.ts), within the ${WORKER_MEMORY_MB} MB of a Worker isolate`,
 	);
-	const dir = mkdtempSync(join(tmpdir(), "ikvm-bench-"));
-	try {
-		for (const [name, encoding] of [
-			["Raw", Encoding.raw],
-			["ZRLE", Encoding.zrle],
-		] as const) {
-			const file = join(dir, `${name}.rfb`);
-			const stream = vncStream(encoding, width, height);
-			writeFileSync(file, stream);
-			const m = child(["--memory-vnc", file]) as Record<string, number>;
-			const rssAdded = Math.max(0, m.maxRss - m.rssBefore);
-			const live = m.peakLive - m.arrayBuffersBefore;
-			console.log(
-				`${name.padEnd(4)} (${mb(stream.length)} sent in ${VNC_MESSAGE_BYTES / 1024} KiB messages, ${m.ms.toFixed(0)} ms):`,
-				`live ArrayBuffers peak +${mb(live)} -> ${mark(live <= CAPTURE_BUDGET_BYTES)};`,
-				`held at the end ${mb(m.heldAtEnd)} (two framebuffers, raw PNG ${mb(m.rawPngBytes)}, optimised PNG);`,
-				`process RSS peak +${mb(rssAdded)} (${mb(m.rssBefore)} -> ${mb(m.maxRss)}; also counts garbage not yet collected and zlib's own state)`,
-				`-> ${mark(rssAdded <= CAPTURE_BUDGET_BYTES)}`,
-			);
-		}
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
+	for (const [name, encoding] of [
+		["Raw", Encoding.raw],
+		["ZRLE", Encoding.zrle],
+	] as const) {
+		const stream = vncStream(encoding, width, height);
+		const m = memoryChildOn("--memory-vnc", stream);
+		const rssAdded = Math.max(0, m.maxRss - m.rssBefore);
+		const live = m.peakLive - m.arrayBuffersBefore;
+		console.log(
+			`${name.padEnd(4)} (${mb(stream.length)} sent in ${VNC_MESSAGE_BYTES / 1024} KiB messages, ${m.ms.toFixed(0)} ms):`,
+			`live ArrayBuffers peak +${mb(live)} -> ${mark(live <= CAPTURE_BUDGET_BYTES)};`,
+			`held at the end ${mb(m.heldAtEnd)} (two framebuffers, raw PNG ${mb(m.rawPngBytes)}, optimised PNG);`,
+			`process RSS peak +${mb(rssAdded)} (${mb(m.rssBefore)} -> ${mb(m.maxRss)}; also counts garbage not yet collected and zlib's own state)`,
+			`-> ${mark(rssAdded <= CAPTURE_BUDGET_BYTES)}`,
+		);
 	}
 }
 

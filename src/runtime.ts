@@ -8,8 +8,10 @@
 
 export type Runtime = "local" | "deployed";
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/** The loopback host names as URL.hostname spells them. */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
+/** A loopback name, or one under .localhost (which resolves to loopback). */
 export function isLoopbackHost(url: URL): boolean {
 	return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith(".localhost");
 }

@@ -66,20 +66,7 @@ export function registerPower(server: McpServer, deps: McpDeps): void {
 			if (guarded.kind !== "allowed") return guarded.result;
 			const { provider, session } = guarded;
 			try {
-				const outcome = await withDeadline(
-					deps,
-					session().power(
-						{
-							provider: provider.name,
-							serverId,
-							runtime: deps.runtime,
-							action,
-							who: deps.caller.id,
-						},
-						progressReporter(ctx),
-					),
-				);
-				if (!outcome.ok) throw new UserFacingError(outcome.error);
+				const outcome = await powerOf(deps, ctx, { provider, session }, serverId, action);
 				const content: ContentBlock[] = [
 					{
 						type: "text",
@@ -115,20 +102,7 @@ async function powerStatus(
 				structuredContent: { action: "status", state: "unknown", via: "none", recent: [] },
 			};
 		}
-		const outcome = await withDeadline(
-			deps,
-			session().power(
-				{
-					provider: provider.name,
-					serverId,
-					runtime: deps.runtime,
-					action: "status",
-					who: deps.caller.id,
-				},
-				progressReporter(ctx),
-			),
-		);
-		if (!outcome.ok) throw new UserFacingError(outcome.error);
+		const outcome = await powerOf(deps, ctx, { provider, session }, serverId, "status");
 		const recent = outcome.recent ?? [];
 		return {
 			content: [
@@ -140,6 +114,25 @@ async function powerStatus(
 	} catch (error) {
 		return errorResult(error);
 	}
+}
+
+/** `action` by the console's session, within the tool deadline; a failed one throws its error for the user. */
+async function powerOf(
+	deps: McpDeps,
+	ctx: Parameters<typeof consoleOf>[2],
+	{ provider, session }: Awaited<ReturnType<typeof consoleOf>>,
+	serverId: string,
+	action: PowerAction,
+) {
+	const outcome = await withDeadline(
+		deps,
+		session().power(
+			{ provider: provider.name, serverId, runtime: deps.runtime, action, who: deps.caller.id },
+			progressReporter(ctx),
+		),
+	);
+	if (!outcome.ok) throw new UserFacingError(outcome.error);
+	return outcome;
 }
 
 function auditLines(serverId: string, recent: readonly AuditEntry[]): string {

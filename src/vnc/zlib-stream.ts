@@ -48,12 +48,7 @@ export class InflateStream {
 		s.output = out as Uint8Array<ArrayBuffer>;
 		s.next_out = from;
 		s.avail_out = out.length - from;
-		const status = zlibInflate(s, Z_SYNC_FLUSH);
-		if (status !== Z_OK && status !== Z_BUF_ERROR) {
-			throw new ProtocolError(
-				`${this.#name}: zlib data for ${what} is corrupt (${s.msg || `status ${status}`})`,
-			);
-		}
+		this.#check(zlibInflate(s, Z_SYNC_FLUSH), what);
 		if (s.avail_in === 0) s.input = EMPTY;
 		return s.next_out - from;
 	}
@@ -64,10 +59,8 @@ export class InflateStream {
 	 * ProtocolError naming `what`; the buffer grows only as output arrives.
 	 */
 	inflate(input: Uint8Array, max: number, what: string): Uint8Array {
+		this.write(input);
 		const s = this.#strm;
-		s.input = input;
-		s.next_in = 0;
-		s.avail_in = input.length;
 		let produced = 0;
 		for (;;) {
 			if (produced === this.#out.length) {
@@ -84,18 +77,21 @@ export class InflateStream {
 			s.output = this.#out as Uint8Array<ArrayBuffer>;
 			s.next_out = produced;
 			s.avail_out = this.#out.length - produced;
-			const status = zlibInflate(s, Z_SYNC_FLUSH);
+			this.#check(zlibInflate(s, Z_SYNC_FLUSH), what);
 			produced = s.next_out;
-			if (status !== Z_OK && status !== Z_BUF_ERROR) {
-				throw new ProtocolError(
-					`${this.#name}: zlib data for ${what} is corrupt (${s.msg || `status ${status}`})`,
-				);
-			}
 			// Done once all input is used and inflate stopped for want of input, not of room.
 			if (s.avail_in === 0 && s.avail_out > 0) break;
 		}
 		s.input = EMPTY;
 		return this.#out.subarray(0, produced);
+	}
+
+	/** Z_OK, or Z_BUF_ERROR (no room or no input left: not an error when streaming); else corrupt data. */
+	#check(status: number, what: string): void {
+		if (status !== Z_OK && status !== Z_BUF_ERROR) {
+			const why = this.#strm.msg || `status ${status}`;
+			throw new ProtocolError(`${this.#name}: zlib data for ${what} is corrupt (${why})`);
+		}
 	}
 }
 

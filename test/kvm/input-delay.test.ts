@@ -7,9 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parseLimits } from "../../src/config.ts";
 import { ConfigError } from "../../src/errors.ts";
 import { typeText } from "../../src/input/index.ts";
-import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
-import { openAmiConsole } from "../../src/kvm/console-link.ts";
-import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
+import { openFlatConsole } from "./flat-console.ts";
 
 const limits = (INPUT_DELAY_MS?: string) => parseLimits({ INPUT_DELAY_MS } as Env);
 
@@ -28,18 +26,7 @@ describe("INPUT_DELAY_MS", () => {
 	});
 
 	it("spaces the reports at least that far apart", { timeout: 30_000 }, async () => {
-		const screen = { width: 16, height: 16, rgba: new Uint8Array(16 * 16 * 4).fill(90) };
-		const mock = createMockBmc({
-			frames: () => ({
-				header: { ...screen, mode420: false, selector: 4, advanceSelector: 0, mapping: 0 },
-				stream: encodeAst2x00(screen, { mode420: false, selector: 4 }),
-			}),
-		});
-		const ctx = { signal: AbortSignal.timeout(20_000) };
-		const link = await openAmiConsole(
-			{ fetch: mock.fetch, viewerUrl: mock.viewerUrl(), inputDelayMs: 150 },
-			ctx,
-		);
+		const { mock, link, ctx } = await openFlatConsole({}, { inputDelayMs: 150 }, 20_000);
 		try {
 			const started = Date.now();
 			// "ab": four reports, each followed by the pause, then the final all-released one.

@@ -11,39 +11,17 @@ import { Blowfish } from "egoroof-blowfish";
 import { describe, expect, it } from "vitest";
 import { chordEvents, parseKeys, typeText } from "../../src/input/index.ts";
 import { mouseEvents } from "../../src/input/mouse.ts";
-import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
-import { openAmiConsole } from "../../src/kvm/console-link.ts";
 import { inputCipher } from "../../src/kvm/input-cipher.ts";
 import { IvtpType, PowerControl } from "../../src/kvm/ivtp.ts";
 import { KvmError } from "../../src/kvm/kvm-error.ts";
-import { createMockBmc, type MockBmcOptions } from "../../src/kvm/mock-bmc.ts";
+import type { MockBmcOptions } from "../../src/kvm/mock-bmc.ts";
 import type { PowerAction } from "../../src/providers/types.ts";
-
-const SCREEN = {
-	width: 64,
-	height: 48,
-	mode420: false,
-	selector: 4,
-	advanceSelector: 0,
-	mapping: 0,
-};
-const FRAME = encodeAst2x00(
-	{ width: 64, height: 48, rgba: new Uint8Array(64 * 48 * 4).fill(200) },
-	{ mode420: false, selector: 4 },
-);
+import { openFlatConsole } from "./flat-console.ts";
 
 async function console_(options: Partial<MockBmcOptions> = {}) {
-	const mock = createMockBmc({
-		frames: () => ({ header: SCREEN, stream: FRAME }),
-		...options,
-	});
-	const ctx = { signal: AbortSignal.timeout(15_000) };
-	const link = await openAmiConsole(
-		{ fetch: mock.fetch, viewerUrl: mock.viewerUrl(), inputDelayMs: 0, powerSettleMs: 5000 },
-		ctx,
-	);
-	const reports = () => mock.connections.flatMap((c) => c.input.map((p) => [...p.report]));
-	return { mock, link, ctx, reports };
+	const opened = await openFlatConsole(options, { inputDelayMs: 0, powerSettleMs: 5000 }, 15_000);
+	const reports = () => opened.mock.connections.flatMap((c) => c.input.map((p) => [...p.report]));
+	return { ...opened, reports };
 }
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");

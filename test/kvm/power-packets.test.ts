@@ -6,35 +6,16 @@
  * POWER_STATUS (0x22) until the state shows, and no more.
  */
 import { describe, expect, it } from "vitest";
-import { encodeAst2x00 } from "../../src/kvm/ast2x00/encoder.ts";
-import { openAmiConsole } from "../../src/kvm/console-link.ts";
 import { IvtpType } from "../../src/kvm/ivtp.ts";
-import { createMockBmc, type MockBmcOptions } from "../../src/kvm/mock-bmc.ts";
+import type { MockBmcOptions } from "../../src/kvm/mock-bmc.ts";
 import type { PowerAction } from "../../src/providers/types.ts";
-
-const SCREEN = {
-	width: 64,
-	height: 48,
-	mode420: false,
-	selector: 4,
-	advanceSelector: 0,
-	mapping: 0,
-};
-const FRAME = encodeAst2x00(
-	{ width: 64, height: 48, rgba: new Uint8Array(64 * 48 * 4).fill(90) },
-	{ mode420: false, selector: 4 },
-);
+import { openFlatConsole } from "./flat-console.ts";
 
 async function open(options: Partial<MockBmcOptions> = {}) {
-	const mock = createMockBmc({
-		frames: () => ({ header: SCREEN, stream: FRAME }),
-		keepMessages: true,
-		...options,
-	});
-	const ctx = { signal: AbortSignal.timeout(20_000) };
-	const link = await openAmiConsole(
-		{ fetch: mock.fetch, viewerUrl: mock.viewerUrl(), powerSettleMs: 6000 },
-		ctx,
+	const { mock, link, ctx } = await openFlatConsole(
+		{ keepMessages: true, ...options },
+		{ powerSettleMs: 6000 },
+		20_000,
 	);
 	// The socket opens on the first exchange; the status read opens it without acting.
 	await link.power("status", ctx);

@@ -1,29 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { connectClient, workerFetch } from "../support/mcp-client.ts";
+import { connectClient, initializeRequest, workerFetch } from "../support/mcp-client.ts";
 
 const TOKEN = "s3cret-token-for-tests-0123456789abcdef";
-const initialize = {
-	jsonrpc: "2.0",
-	id: 1,
-	method: "initialize",
-	params: {
-		protocolVersion: "2025-06-18",
-		capabilities: {},
-		clientInfo: { name: "t", version: "1" },
-	},
-};
-
 function post(url: string, headers: Record<string, string> = {}): RequestInit & { url: string } {
-	return {
-		url,
-		method: "POST",
-		headers: {
-			"Content-Type": "application/json",
-			Accept: "application/json, text/event-stream",
-			...headers,
-		},
-		body: JSON.stringify(initialize),
-	};
+	return { url, ...initializeRequest(headers) };
 }
 
 describe("auth", () => {

@@ -1,14 +1,10 @@
-import {
-	Client as ModernClient,
-	StreamableHTTPClientTransport as ModernTransport,
-} from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpServer } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { confirmAction } from "../../src/mcp/confirm.ts";
-import { mcpServerFetch } from "../support/mcp-handler.ts";
+import { connectAskingClient, mcpServerFetch } from "../support/mcp-handler.ts";
 
 /** A server with one guarded tool that counts how often its action really ran. */
 function guardedServer() {
@@ -71,16 +67,7 @@ describe("confirmAction", () => {
 	] as const) {
 		it(`asks a modern client's user through elicitation (${JSON.stringify(answer)})`, async () => {
 			const { done, fetch } = guardedServer();
-			const client = new ModernClient(
-				{ name: "modern", version: "1" },
-				{ capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: "auto" } },
-			);
-			const asked: string[] = [];
-			client.setRequestHandler("elicitation/create", async (request) => {
-				asked.push((request.params as { message: string }).message);
-				return answer;
-			});
-			await client.connect(new ModernTransport(new URL("http://localhost/mcp"), { fetch }));
+			const { client, asked } = await connectAskingClient(fetch, answer);
 			const result = await client.callTool({ name: "reboot", arguments: {} });
 			expect(asked).toEqual(["Reboot the test server?"]);
 			expect(text(result)).toBe(expected);

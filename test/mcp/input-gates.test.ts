@@ -4,12 +4,10 @@
  * a console that was not open, and an open one receives not one byte.
  */
 import { describe, expect, it } from "vitest";
-import { createMcpServer } from "../../src/mcp/server.ts";
-import { DemoProvider } from "../../src/providers/demo/provider.ts";
 import { consoleScreen, VncWorld } from "../hardening/rig.ts";
 import { capturedLogsPerTest } from "../hardening/support.ts";
 import { connectClient, type EnvOverrides } from "../support/mcp-client.ts";
-import { connectToServer } from "../support/mcp-handler.ts";
+import { connectWithConsoleUnasked } from "../support/mcp-handler.ts";
 
 const logs = capturedLogsPerTest();
 
@@ -119,19 +117,9 @@ describe("input gates", { timeout: 30_000 }, () => {
 	});
 
 	it("a token without the console:input scope is refused, naming the scope, before the console is asked", async () => {
-		const asked: string[] = [];
-		const client = await connectToServer(() =>
-			createMcpServer({
-				runtime: "local",
-				providers: () => [new DemoProvider()],
-				toolTimeoutMs: () => 5000,
-				caller: { id: "oauth-client", scopes: new Set(["console:view"]) },
-				switches: () => ({ input: true, power: false }),
-				console: (name) => {
-					asked.push(name);
-					throw new Error("the console must not be asked");
-				},
-			}),
+		const { client, asked } = await connectWithConsoleUnasked(
+			{ id: "oauth-client", scopes: new Set(["console:view"]) },
+			{ input: true, power: false },
 		);
 		for (const call of calls("demo-ami-bmc")) {
 			const result = await client.callTool(call);

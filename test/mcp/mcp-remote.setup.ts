@@ -18,12 +18,17 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { unstable_startWorker } from "wrangler";
+import {
+	type DevWorker,
+	freePort,
+	listenOnLoopback,
+	readBody,
+	startDevWorker,
+} from "../support/node-setup.ts";
 import { ADMIN_SECRET } from "../support/oauth.ts";
 
 const PROXY = resolve(import.meta.dirname, "../../node_modules/mcp-remote/dist/proxy.js");
@@ -66,37 +71,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		project.provide("mcpRemote", { error: `mcp-remote is not installed (npm ci): ${PROXY}` });
 		return async () => {};
 	}
-	process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 	const dir = mkdtempSync(join(tmpdir(), "ikvm-mcp-remote-"));
-	let worker: Awaited<ReturnType<typeof unstable_startWorker>> | undefined;
+	let worker: DevWorker | undefined;
 	let bridge: Bridge | undefined;
-
-	const startWorker = async () => {
-		worker ??= await unstable_startWorker({
-			config: resolve(import.meta.dirname, "../../wrangler.toml"),
-			bindings: { MCP_BEARER_TOKEN: { type: "plain_text", value: ADMIN_SECRET } },
-			dev: {
-				server: { hostname: "127.0.0.1", port: 0 },
-				inspector: false,
-				watch: false,
-				logLevel: "warn",
-				persist: join(dir, "wrangler-state"),
-			},
-		});
-		// localhost: the name a user's config would have, and loopback http the OAuth library accepts.
-		return `http://localhost:${(await worker.url).port}`;
-	};
 
 	const control = createServer(async (req, res) => {
 		try {
 			if (req.method === "POST" && req.url === "/start") {
 				await bridge?.stop();
-				const origin = await startWorker();
-				bridge = new Bridge(dir, origin, await freePort());
+				worker ??= await startDevWorker(ADMIN_SECRET, dir);
+				bridge = new Bridge(dir, worker.origin, await freePort());
 				return json(res, await bridge.start());
 			}
 			if (req.method === "POST" && req.url === "/rpc" && bridge) {
-				return json(res, await bridge.rpc(JSON.parse(await read(req)) as Message[]));
+				return json(res, await bridge.rpc(JSON.parse(await readBody(req)) as Message[]));
 			}
 			if (req.method === "POST" && req.url === "/stop" && bridge) {
 				return json(res, { log: await bridge.stop() });
@@ -106,10 +94,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			res.writeHead(500).end(String((e as Error).stack ?? e));
 		}
 	});
-	await new Promise<void>((r) => control.listen(0, "127.0.0.1", r));
-	project.provide("mcpRemote", {
-		control: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
-	});
+	project.provide("mcpRemote", { control: await listenOnLoopback(control) });
 	return async () => {
 		await bridge?.stop();
 		await worker?.dispose();
@@ -267,29 +252,6 @@ class Bridge {
 	}
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once("error", reject);
-		probe.listen(0, "127.0.0.1", () => {
-			const { port } = probe.address() as AddressInfo;
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
 function json(res: ServerResponse, body: unknown) {
 	res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(body));
-}
-
-function read(req: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		let data = "";
-		req.setEncoding("utf8");
-		req.on("data", (c) => {
-			data += c;
-		});
-		req.on("end", () => resolve(data));
-		req.on("error", reject);
-	});
 }

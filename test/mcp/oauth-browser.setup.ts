@@ -10,14 +10,18 @@
  * Set APPROVAL_SCREENSHOT=path to also keep the screenshot as a file.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type RequestListener, type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 import type { TestProject } from "vitest/node";
-import { unstable_startWorker } from "wrangler";
-import { recordSkipReason } from "../support/skip-reasons.ts";
+import {
+	type DevWorker,
+	listenOnLoopback,
+	readBody,
+	startDevWorker,
+	toolsMissing,
+} from "../support/node-setup.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const SECRET = "browser-test-admin-secret-0123456789abcdef";
@@ -25,7 +29,7 @@ const SECRET = "browser-test-admin-secret-0123456789abcdef";
 export type OAuthBrowser =
 	| { error: string; skip: boolean }
 	| {
-			/** The Worker under wrangler dev, e.g. http://127.0.0.1:41234 */
+			/** The Worker under wrangler dev, e.g. http://localhost:41234 */
 			origin: string;
 			secret: string;
 			/** Where the connector's redirect lands: {callback}/callback */
@@ -61,15 +65,13 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
 	if (!existsSync(CHROMIUM)) {
 		const error = `install chromium (Debian package; CI installs it from .ci/apt-packages): the approval page test needs ${CHROMIUM}`;
-		project.provide("oauthBrowser", { error, skip: !process.env.CI });
-		if (!process.env.CI) recordSkipReason(`approval page in chromium: ${error}`);
+		project.provide("oauthBrowser", toolsMissing("approval page in chromium", error));
 		return async () => {};
 	}
-	process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 	const profile = mkdtempSync(join(tmpdir(), "ikvm-chromium-"));
 	const servers: Server[] = [];
 	let browser: BrowserContext | undefined;
-	let worker: Awaited<ReturnType<typeof unstable_startWorker>> | undefined;
+	let worker: DevWorker | undefined;
 	const teardown = async () => {
 		await browser?.close();
 		await worker?.dispose();
@@ -77,20 +79,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		rmSync(profile, { recursive: true, force: true });
 	};
 	try {
-		worker = await unstable_startWorker({
-			config: resolve(import.meta.dirname, "../../wrangler.toml"),
-			bindings: { MCP_BEARER_TOKEN: { type: "plain_text", value: SECRET } },
-			dev: {
-				server: { hostname: "127.0.0.1", port: 0 },
-				inspector: false,
-				watch: false,
-				logLevel: "warn",
-				persist: join(profile, "wrangler-state"),
-			},
-		});
-		// localhost, not 127.0.0.1: Chromium keeps the page's Secure (__Host-) cookie over
-		// plain http only for localhost, as it would over https when deployed.
-		const origin = `http://localhost:${(await worker.url).port}`;
+		worker = await startDevWorker(SECRET, profile);
+		const origin = worker.origin;
 
 		const callback = await listen(servers, (req, res) => {
 			res.writeHead(200, { "Content-Type": "text/plain" }).end(`connector got ${req.url}`);
@@ -99,7 +89,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		const control = await listen(servers, async (req, res) => {
 			if (req.method !== "POST" || req.url !== "/approve") return void res.writeHead(404).end();
 			try {
-				const body = JSON.parse(await read(req)) as {
+				const body = JSON.parse(await readBody(req)) as {
 					url: string;
 					secret: string;
 					scopes: string[];
@@ -210,27 +200,8 @@ async function approveInBrowser(
 	}
 }
 
-async function listen(
-	servers: Server[],
-	handler: (
-		req: import("node:http").IncomingMessage,
-		res: import("node:http").ServerResponse,
-	) => void,
-): Promise<string> {
+function listen(servers: Server[], handler: RequestListener): Promise<string> {
 	const server = createServer(handler);
 	servers.push(server);
-	await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-function read(req: import("node:http").IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		let data = "";
-		req.setEncoding("utf8");
-		req.on("data", (c) => {
-			data += c;
-		});
-		req.on("end", () => resolve(data));
-		req.on("error", reject);
-	});
+	return listenOnLoopback(server);
 }

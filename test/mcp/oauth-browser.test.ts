@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { initializeRequest } from "../support/mcp-client.ts";
 import { authorizeUrl, pkce, register, token } from "../support/oauth.ts";
 import { decodePng } from "../support/png.ts";
 import type { ApprovalRun } from "./oauth-browser.setup.ts";
@@ -66,24 +67,10 @@ describe.skipIf(!ready)(
 			expect(exchanged.status).toBe(200);
 			const tokens = await exchanged.json<{ access_token: string; scope: string }>();
 			expect(tokens.scope).toBe("console:view console:input");
-			const mcp = await fetch(`${rig.origin}/mcp`, {
-				method: "POST",
-				headers: {
-					"Content-Type": "application/json",
-					Accept: "application/json, text/event-stream",
-					Authorization: `Bearer ${tokens.access_token}`,
-				},
-				body: JSON.stringify({
-					jsonrpc: "2.0",
-					id: 1,
-					method: "initialize",
-					params: {
-						protocolVersion: "2025-06-18",
-						capabilities: {},
-						clientInfo: { name: "t", version: "1" },
-					},
-				}),
-			});
+			const mcp = await fetch(
+				`${rig.origin}/mcp`,
+				initializeRequest({ Authorization: `Bearer ${tokens.access_token}` }),
+			);
 			expect(mcp.status).toBe(200);
 		}, 120_000);
 	},

@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_FAILURES } from "../../src/http/secret-attempts.ts";
-import { workerFetch } from "../support/mcp-client.ts";
+import { initializeRequest, workerFetch } from "../support/mcp-client.ts";
 import {
 	ADMIN_SECRET,
 	approve,
@@ -22,25 +22,9 @@ const MCP = `${ORIGIN}/mcp`;
 const METADATA = `${ORIGIN}/.well-known/oauth-protected-resource/mcp`;
 const deployment = () => workerFetch({ MCP_BEARER_TOKEN: ADMIN_SECRET });
 
-const listServers = (accessToken: string) =>
-	deployment()(MCP, {
-		method: "POST",
-		headers: {
-			"Content-Type": "application/json",
-			Accept: "application/json, text/event-stream",
-			Authorization: `Bearer ${accessToken}`,
-		},
-		body: JSON.stringify({
-			jsonrpc: "2.0",
-			id: 1,
-			method: "initialize",
-			params: {
-				protocolVersion: "2025-06-18",
-				capabilities: {},
-				clientInfo: { name: "t", version: "1" },
-			},
-		}),
-	});
+/** An MCP initialize with `accessToken` as its bearer. */
+const initializeWith = (accessToken: string) =>
+	deployment()(MCP, initializeRequest({ Authorization: `Bearer ${accessToken}` }));
 
 /** A 401 that sends an MCP client to our OAuth metadata (on `origin`). */
 function expectChallenge(res: Response, origin = ORIGIN) {
@@ -145,8 +129,8 @@ describe("OAuth discovery", () => {
 		const none = await deployment()(MCP, { method: "POST", body: "{}" });
 		expectChallenge(none);
 		expect(await none.text()).toContain("Authorization: Bearer");
-		expectChallenge(await listServers("not-a-token"));
-		expectChallenge(await listServers("owner:forged:token"));
+		expectChallenge(await initializeWith("not-a-token"));
+		expectChallenge(await initializeWith("owner:forged:token"));
 		// Another scheme, and the other methods of the endpoint (the SSE stream, ending a session).
 		const basic = { Authorization: "Basic YWRtaW46YWRtaW4=" };
 		expectChallenge(await deployment()(MCP, { method: "POST", headers: basic, body: "{}" }));
@@ -177,7 +161,7 @@ describe("OAuth discovery", () => {
 	});
 
 	it("the static bearer token still works and needs no OAuth", async () => {
-		const res = await listServers(ADMIN_SECRET);
+		const res = await initializeWith(ADMIN_SECRET);
 		expect(res.status).toBe(200);
 	});
 });
@@ -347,7 +331,7 @@ describe("OAuth refusals: none yields a token or a tool call", () => {
 		expect(forged.status).toBe(400);
 		expect(await forged.text()).not.toContain("access_token");
 		// Reusing a code revokes what it issued (OAuth 2.1 §4.1.2).
-		expectChallenge(await listServers(access_token));
+		expectChallenge(await initializeWith(access_token));
 	});
 
 	it("a redirect URI other than the registered one gets neither a redirect nor a token", async () => {
@@ -399,10 +383,10 @@ describe("OAuth refusals: none yields a token or a tool call", () => {
 
 	it("an expired access token is refused with the challenge", async () => {
 		const tokens = await obtainTokens(deployment(), ORIGIN);
-		expect((await listServers(tokens.access_token)).status).toBe(200);
+		expect((await initializeWith(tokens.access_token)).status).toBe(200);
 		vi.useFakeTimers({ toFake: ["Date"] });
 		vi.setSystemTime(Date.now() + 2 * 3600_000);
-		expectChallenge(await listServers(tokens.access_token));
+		expectChallenge(await initializeWith(tokens.access_token));
 	});
 
 	it("changing MCP_BEARER_TOKEN revokes every connector, refresh included", async () => {

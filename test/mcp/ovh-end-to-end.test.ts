@@ -8,13 +8,12 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
-import { OvhProvider } from "../../src/providers/ovh/provider.ts";
-import { MockOvh } from "../mocks/mock-ovh.ts";
 import { CAPTURE_HEADERS } from "../support/captures.ts";
 import { connectClient } from "../support/mcp-client.ts";
 import { decodePng, screenshotPixels } from "../support/png.ts";
 import { testWorld } from "../support/test-worker.ts";
 import { VECTORS_MISSING, vector, vectorsPresent } from "../support/vectors.ts";
+import { ovhServerOnBmc } from "./ovh-account.ts";
 
 const SERVER = "ns3141592.ip-203-0-113.eu";
 const OTHER = "ns2718281.ip-203-0-113.eu";
@@ -30,32 +29,10 @@ function rig(server: string, options: { allowedIp?: string } = {}) {
 		}),
 		split: "awkward",
 	});
-	// A consumer key of its own: the Worker checks ids against this account's cached server list.
-	const ovh = new MockOvh({
-		viewerUrl: () => bmc.viewerUrl(),
-		consumerKey: `ck${crypto.randomUUID().replaceAll("-", "")}`,
+	const { ovh, env } = ovhServerOnBmc(server, bmc, {
+		env: { IPMI_ALLOWED_IP: options.allowedIp ?? "" },
 	});
-	ovh.addServer(server);
-	testWorld.ovhAccounts.set(ovh.consumerKey, (input, init) => ovh.fetch(input as Request, init));
 	ovh.taskPlan = { pollsToFinish: 1, outcome: "done", comment: "Access granted" };
-	const env = {
-		DEMO: "off",
-		OVH_ENDPOINT: "eu",
-		OVH_APPLICATION_KEY: ovh.applicationKey,
-		OVH_APPLICATION_SECRET: ovh.applicationSecret,
-		OVH_CONSUMER_KEY: ovh.consumerKey,
-		IPMI_ALLOWED_IP: options.allowedIp ?? "",
-	};
-	// One transport for both, as in production: the OVH API host goes to the mock OVH, the rest to the BMC.
-	const transport = ((input: RequestInfo | URL, init?: RequestInit) => {
-		const url = new URL(input instanceof Request ? input.url : input.toString());
-		return url.host === "eu.api.ovh.com"
-			? ovh.fetch(input as Request | string, init)
-			: bmc.fetch(input as Request | string, init);
-	}) as typeof fetch;
-	testWorld.sessionProviders.set(`ovh:${server}`, () => [
-		new OvhProvider({ ...env } as unknown as Env, transport),
-	]);
 	return { bmc, ovh, env };
 }
 

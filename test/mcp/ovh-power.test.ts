@@ -11,10 +11,9 @@ import type { AuditEntry } from "../../src/console/session.ts";
 import { createMockBmc } from "../../src/kvm/mock-bmc.ts";
 import type { DemoScreen } from "../../src/providers/demo/machine.ts";
 import { DemoVideo } from "../../src/providers/demo/video.ts";
-import { OvhProvider } from "../../src/providers/ovh/provider.ts";
-import { MockOvh } from "../mocks/mock-ovh.ts";
 import { connectClient } from "../support/mcp-client.ts";
 import { testWorld } from "../support/test-worker.ts";
+import { ovhServerOnBmc } from "./ovh-account.ts";
 
 const RESCUE_ID = 1122;
 
@@ -39,35 +38,15 @@ function rig(options: { bootsTo?: (bootId: number) => DemoScreen } = {}) {
 	let shown = PANIC;
 	const video = new DemoVideo(() => shown);
 	const bmc = createMockBmc({ frames: video.frame, updatesPerRequest: 1, keepMessages: true });
-	const ovh = new MockOvh({
-		viewerUrl: () => bmc.viewerUrl(),
-		consumerKey: `ck${crypto.randomUUID().replaceAll("-", "")}`,
+	const { ovh, host, env } = ovhServerOnBmc(server, bmc, {
+		env: { ALLOW_POWER: "on", IPMI_ALLOWED_IP: "192.0.2.44" },
+		details: { bootId: 7 },
 	});
-	const host = ovh.addServer(server, { bootId: 7 });
 	const bootsTo = options.bootsTo ?? ((id) => (id === RESCUE_ID ? RESCUE : DISK));
 	ovh.onReboot = (s) => {
 		shown = bootsTo(s.bootId);
 	};
 	ovh.taskPlan = { pollsToFinish: 2, outcome: "done", comment: "" };
-	testWorld.ovhAccounts.set(ovh.consumerKey, (input, init) => ovh.fetch(input as Request, init));
-	const env = {
-		DEMO: "off",
-		ALLOW_POWER: "on",
-		OVH_ENDPOINT: "eu",
-		OVH_APPLICATION_KEY: ovh.applicationKey,
-		OVH_APPLICATION_SECRET: ovh.applicationSecret,
-		OVH_CONSUMER_KEY: ovh.consumerKey,
-		IPMI_ALLOWED_IP: "192.0.2.44",
-	};
-	const transport = ((input: RequestInfo | URL, init?: RequestInit) => {
-		const url = new URL(input instanceof Request ? input.url : input.toString());
-		return url.host === "eu.api.ovh.com"
-			? ovh.fetch(input as Request | string, init)
-			: bmc.fetch(input as Request | string, init);
-	}) as typeof fetch;
-	testWorld.sessionProviders.set(`ovh:${server}`, () => [
-		new OvhProvider({ ...env } as unknown as Env, transport),
-	]);
 	/** OVH calls that change something: boot settings, reboots, IPMI accesses. */
 	const writes = () =>
 		ovh.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);

@@ -1,13 +1,3 @@
-/**
- * The power tool through the MCP SDK client: the demo machine powered off,
- * on and cycled with the screens before and after, and every guard (switch
- * off, no confirmation, a token without console:power, a VNC target, boot
- * tools on a console that is not OVH) refused with nothing sent.
- */
-import {
-	Client as ModernClient,
-	StreamableHTTPClientTransport as ModernTransport,
-} from "@modelcontextprotocol/client";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Caller } from "../../src/mcp/caller.ts";
 import { SCOPES, type Scope } from "../../src/mcp/caller.ts";
@@ -17,7 +7,11 @@ import { DemoProvider } from "../../src/providers/demo/provider.ts";
 import { consoleScreen, VncWorld } from "../hardening/rig.ts";
 import { capturedLogsPerTest } from "../hardening/support.ts";
 import { connectClient } from "../support/mcp-client.ts";
-import { connectToServer, mcpServerFetch } from "../support/mcp-handler.ts";
+import {
+	connectAskingClient,
+	connectWithConsoleUnasked,
+	mcpServerFetch,
+} from "../support/mcp-handler.ts";
 
 const logs = capturedLogsPerTest();
 /** The demo cycle as the client saw it, printed once the per-test log capture is gone. */
@@ -127,32 +121,15 @@ describe("power on the demo machine through MCP", { timeout: 120_000 }, () => {
 });
 
 describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 }, () => {
-	function guarded(caller: Caller, power: boolean) {
-		const asked: string[] = [];
-		const connect = () =>
-			connectToServer(() =>
-				createMcpServer({
-					runtime: "local",
-					providers: () => [new DemoProvider()],
-					toolTimeoutMs: () => 5000,
-					caller,
-					switches: () => ({ input: true, power }),
-					console: (name) => {
-						asked.push(name);
-						throw new Error("the console must not be asked");
-					},
-				}),
-			);
-		return { asked, connect };
-	}
+	const guarded = (caller: Caller, power: boolean) =>
+		connectWithConsoleUnasked(caller, { input: true, power });
 	const everyone: Caller = { id: "bearer", scopes: new Set(SCOPES) };
 	const calls = (confirm: boolean | undefined) => [
 		...ACTIONS.map((action) => ({ name: "power", arguments: { serverId: DEMO, action, confirm } })),
 	];
 
 	it("ALLOW_POWER off: each action says so and how to turn it on; the console is never asked", async () => {
-		const { asked, connect } = guarded(everyone, false);
-		const client = await connect();
+		const { asked, client } = await guarded(everyone, false);
 		for (const call of [
 			...calls(true),
 			{ name: "boot_rescue", arguments: { serverId: DEMO, confirm: true } },
@@ -176,8 +153,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 	});
 
 	it("no confirm (a client that cannot be asked): each action says what it would do and how to confirm", async () => {
-		const { asked, connect } = guarded(everyone, true);
-		const client = await connect();
+		const { asked, client } = await guarded(everyone, true);
 		for (const call of [...calls(undefined), ...calls(false)]) {
 			const result = (await client.callTool(call)) as Result;
 			expect(result.isError).toBe(true);
@@ -197,8 +173,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 
 	it("a token without console:power is refused, naming the scope, even with the switch on and confirm: true", async () => {
 		const scopes = new Set<Scope>(["console:view", "console:input"]);
-		const { asked, connect } = guarded({ id: "oauth-client-42", scopes }, true);
-		const client = await connect();
+		const { asked, client } = await guarded({ id: "oauth-client-42", scopes }, true);
 		for (const call of [
 			...calls(true),
 			{ name: "boot_rescue", arguments: { serverId: DEMO, confirm: true } },
@@ -218,8 +193,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 	});
 
 	it("boot_rescue and boot_normal on the demo say plainly they are OVH only", async () => {
-		const { asked, connect } = guarded(everyone, true);
-		const client = await connect();
+		const { asked, client } = await guarded(everyone, true);
 		for (const name of ["boot_rescue", "boot_normal"]) {
 			const result = (await client.callTool({
 				name,
@@ -291,7 +265,6 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 		[{ action: "decline" }, false],
 	] as const) {
 		it(`without confirm, a client that can be asked asks its user (${JSON.stringify(answer)})`, async () => {
-			const asked: string[] = [];
 			const powered: string[] = [];
 			const fetch = mcpServerFetch(() =>
 				createMcpServer({
@@ -310,15 +283,7 @@ describe("power guards: refused, saying which, nothing sent", { timeout: 60_000 
 						}) as unknown as ConsoleApi,
 				}),
 			);
-			const client = new ModernClient(
-				{ name: "modern", version: "1" },
-				{ capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: "auto" } },
-			);
-			client.setRequestHandler("elicitation/create", async (request) => {
-				asked.push((request.params as { message: string }).message);
-				return answer;
-			});
-			await client.connect(new ModernTransport(new URL("http://localhost/mcp"), { fetch }));
+			const { client, asked } = await connectAskingClient(fetch, answer);
 			const result = (await client.callTool({
 				name: "power",
 				arguments: { serverId: DEMO, action: "reset" },

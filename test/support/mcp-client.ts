@@ -31,6 +31,28 @@ export function workerFetch(overrides: EnvOverrides = {}, { peer = "127.0.0.1" }
 	};
 }
 
+/** A raw MCP initialize POST, a client's first request, with `headers` added (e.g. Authorization). */
+export function initializeRequest(headers: Record<string, string> = {}): RequestInit {
+	return {
+		method: "POST",
+		headers: {
+			"Content-Type": "application/json",
+			Accept: "application/json, text/event-stream",
+			...headers,
+		},
+		body: JSON.stringify({
+			jsonrpc: "2.0",
+			id: 1,
+			method: "initialize",
+			params: {
+				protocolVersion: "2025-06-18",
+				capabilities: {},
+				clientInfo: { name: "t", version: "1" },
+			},
+		}),
+	};
+}
+
 /** The MCP SDK's own client, speaking Streamable HTTP to the Worker. */
 export async function connectClient(
 	overrides: EnvOverrides = {},

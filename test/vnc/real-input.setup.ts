@@ -9,23 +9,20 @@
  * there, with pixel coordinates (SGR-pixels mode 1016, 1-based). A control
  * endpoint hands the tests the file and the pointer position (xdotool).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { recordSkipReason } from "../support/skip-reasons.ts";
 import {
-	freeDisplay,
-	freePort,
 	killGroup,
+	listenOnLoopback,
 	sleep,
 	spawnGroup,
-	waitForPort,
-} from "./real-server.setup.ts";
+	toolsMissing,
+} from "../support/node-setup.ts";
+import { startXvnc, writeVncPassword } from "./xvnc.ts";
 
 export type RealInputServer =
 	| { error: string; skip: boolean }
@@ -64,8 +61,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	const missing = Object.values(TOOLS).filter((p) => !existsSync(p));
 	if (missing.length > 0) {
 		const error = `install tigervnc-standalone-server tigervnc-tools websockify xterm xdotool (CI installs them in .ci/run): the real VNC input test needs ${missing.join(", ")}`;
-		project.provide("vncInput", { error, skip: !process.env.CI });
-		if (!process.env.CI) recordSkipReason(`real VNC input tests: ${error}`);
+		project.provide("vncInput", toolsMissing("real VNC input tests", error));
 		return async () => {};
 	}
 
@@ -79,70 +75,30 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	};
 
 	try {
-		const password = randomBytes(6).toString("base64url").slice(0, 8);
-		writeFileSync(
-			join(dir, "passwd"),
-			execFileSync(TOOLS.vncpasswd, ["-f"], { input: `${password}\n` }),
-		);
-		// Another Xvnc (a parallel test run) may take the same free display first: then Xvnc
-		// exits at once and the next free display is tried.
-		let display = 0;
-		const tried = new Set<number>();
-		const rfbPort = await freePort();
-		for (let attempt = 1; ; attempt++) {
-			display = freeDisplay(tried);
-			tried.add(display);
-			const xvnc = spawnGroup(TOOLS.Xvnc, [
-				`:${display}`,
-				"-rfbport",
-				String(rfbPort),
-				"-interface",
-				"127.0.0.1",
-				"-rfbauth",
-				join(dir, "passwd"),
-				"-SecurityTypes",
-				"VncAuth",
-				"-geometry",
-				`${WIDTH}x${HEIGHT}`,
-				"-depth",
-				"24",
-				"-desktop",
-				"ikvm-mcp input test",
-				"-nolisten",
-				"tcp",
-			]);
-			procs.push(xvnc);
-			const exited = new Promise<"exited">((resolve) => xvnc.once("exit", () => resolve("exited")));
-			const listening = waitForPort(rfbPort).then(
-				() => "listening" as const,
-				(error: Error) => error,
-			);
-			const outcome = await Promise.race([listening, exited]);
-			if (outcome instanceof Error) throw outcome;
-			if (outcome === "listening") break;
-			if (attempt === 3)
-				throw new Error(`Xvnc exited at once on three displays, the last :${display}`);
-		}
-		const wsPort = await freePort();
-		const env = { ...process.env, DISPLAY: `:${display}` };
+		const password = writeVncPassword(TOOLS.vncpasswd, join(dir, "passwd"));
+		const { url, env } = await startXvnc(procs, {
+			tools: TOOLS,
+			passwd: join(dir, "passwd"),
+			width: WIDTH,
+			height: HEIGHT,
+			desktop: "ikvm-mcp input test",
+		});
 		const xdotool = (...args: string[]) =>
 			execFileSync(TOOLS.xdotool, args, { env, timeout: 10_000 }).toString().trim();
-		procs.push(spawnGroup(TOOLS.websockify, [`127.0.0.1:${wsPort}`, `127.0.0.1:${rfbPort}`]));
-		await waitForPort(wsPort);
 
 		const received = join(dir, "received");
 		const recorder = `printf '${MOUSE_MODES}'; stty raw -echo; exec cat > '${received}'`;
-		const xterm = spawn(
-			TOOLS.xterm,
-			[
-				...["-geometry", `${COLUMNS}x${ROWS}+0+0`, "-b", "0", "-bw", "0"],
-				// The core "fixed" font Xvnc has built in: no font package, the same cells everywhere.
-				...["-fa", "", "-fn", "fixed", "-e", "sh", "-c", recorder],
-			],
-			{ detached: true, stdio: "ignore", env },
+		procs.push(
+			spawnGroup(
+				TOOLS.xterm,
+				[
+					...["-geometry", `${COLUMNS}x${ROWS}+0+0`, "-b", "0", "-bw", "0"],
+					// The core "fixed" font Xvnc has built in: no font package, the same cells everywhere.
+					...["-fa", "", "-fn", "fixed", "-e", "sh", "-c", recorder],
+				],
+				env,
+			),
 		);
-		xterm.on("error", () => {});
-		procs.push(xterm);
 
 		// Ready once the window is mapped and the shell has set the terminal raw and started cat.
 		const end = Date.now() + READY_MS;
@@ -177,14 +133,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
 				res.writeHead(500).end(String(e));
 			}
 		});
-		const controlServer = control;
-		await new Promise<void>((resolve) => controlServer.listen(0, "127.0.0.1", resolve));
 		project.provide("vncInput", {
-			url: `ws://127.0.0.1:${wsPort}/`,
+			url,
 			password,
 			width: WIDTH,
 			height: HEIGHT,
-			control: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+			control: await listenOnLoopback(control),
 		});
 	} catch (e) {
 		await teardown();

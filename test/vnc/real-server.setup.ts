@@ -10,18 +10,23 @@
  * layout, colours, cursor and drawing are xterm's and the X server's.
  * Teardown kills every process group and checks nothing is left.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { type AddressInfo, connect, createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import type { FontTable } from "../../src/text/fonts/font-table.ts";
 import { FONT_TABLES } from "../../src/text/fonts/tables.ts";
-import { recordSkipReason } from "../support/skip-reasons.ts";
+import {
+	killGroup,
+	listenOnLoopback,
+	sleep,
+	spawnGroup,
+	toolsMissing,
+} from "../support/node-setup.ts";
 import { toBdf, xlfdName } from "./bdf-font.ts";
+import { startXvnc, writeVncPassword } from "./xvnc.ts";
 
 export const MISSING =
 	"install tigervnc-standalone-server websockify (CI installs them in .ci/run): the real VNC server test needs";
@@ -115,8 +120,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	const missing = Object.values(TOOLS).filter((p) => !existsSync(p));
 	if (missing.length > 0) {
 		const error = `${MISSING} ${missing.join(", ")} (Debian: tigervnc-standalone-server tigervnc-tools websockify x11-apps imagemagick fonts-dejavu-core xterm)`;
-		project.provide("vncReal", { error, skip: !process.env.CI });
-		if (!process.env.CI) recordSkipReason(`real VNC server tests: ${error}`);
+		project.provide("vncReal", toolsMissing("real VNC server tests", error));
 		return async () => {};
 	}
 
@@ -132,11 +136,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	};
 
 	try {
-		const password = randomBytes(6).toString("base64url").slice(0, 8);
-		writeFileSync(
-			join(dir, "passwd"),
-			execFileSync(TOOLS.vncpasswd, ["-f"], { input: `${password}\n` }),
-		);
+		const password = writeVncPassword(TOOLS.vncpasswd, join(dir, "passwd"));
 		const fonts = join(dir, "fonts");
 		mkdirSync(fonts);
 		const fontsDir = TEXT_FONTS.map((id) => {
@@ -146,25 +146,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		});
 		writeFileSync(join(fonts, "fonts.dir"), `${fontsDir.length}\n${fontsDir.join("\n")}\n`);
 		writeFileSync(join(dir, "console.txt"), TEXT_ROWS.map(([sent]) => sent).join(""));
-		/** Xvnc on a free display behind websockify, both on free loopback ports; its ws URL and X env. */
-		const startServer = async (name: string, extra: string[]) => {
-			const display = freeDisplay();
-			const rfbPort = await freePort();
-			const wsPort = await freePort();
-			procs.push(
-				spawnGroup(TOOLS.Xvnc, [
-					`:${display}`,
-					...["-rfbport", String(rfbPort), "-interface", "127.0.0.1"],
-					...["-rfbauth", join(dir, "passwd"), "-SecurityTypes", "VncAuth"],
-					...["-geometry", `${WIDTH}x${HEIGHT}`, "-depth", "24", "-desktop", name],
-					...["-nolisten", "tcp", ...extra],
-				]),
-			);
-			await waitForPort(rfbPort);
-			procs.push(spawnGroup(TOOLS.websockify, [`127.0.0.1:${wsPort}`, `127.0.0.1:${rfbPort}`]));
-			await waitForPort(wsPort);
-			return { url: `ws://127.0.0.1:${wsPort}/`, env: { ...process.env, DISPLAY: `:${display}` } };
-		};
+		const startServer = (desktop: string, extra: string[]) =>
+			startXvnc(procs, {
+				tools: TOOLS,
+				passwd: join(dir, "passwd"),
+				width: WIDTH,
+				height: HEIGHT,
+				desktop,
+				extra,
+			});
 		const pictureServer = await startServer("ikvm-mcp test", []);
 		const env = pictureServer.env;
 		// A server of its own for the text console: xterm's mouse pointer would
@@ -287,17 +277,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
 				(e) => res.writeHead(500).end(String(e)),
 			);
 		});
-		const controlServer = control;
-		await new Promise<void>((resolve) => controlServer.listen(0, "127.0.0.1", resolve));
-		const controlPort = (control.address() as AddressInfo).port;
-
 		project.provide("vncReal", {
 			url: pictureServer.url,
 			password,
 			width: WIDTH,
 			height: HEIGHT,
 			truth: truth.toString("base64"),
-			control: `http://127.0.0.1:${controlPort}`,
+			control: await listenOnLoopback(control),
 			text: { url: textServer.url, lines: TEXT_LINES, cursor: TEXT_CURSOR },
 		});
 	} catch (e) {
@@ -316,71 +302,3 @@ function textFont(id: string): FontTable {
 	if (!font) throw new Error(`no font table ${id}`);
 	return font;
 }
-
-/** Each in its own process group, so teardown also ends whatever it forked. */
-export function spawnGroup(cmd: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
-	const p = spawn(cmd, args, { detached: true, stdio: "ignore", env });
-	p.on("error", () => {});
-	return p;
-}
-
-export async function killGroup(p: ChildProcess): Promise<void> {
-	const pgid = p.pid;
-	if (pgid === undefined) return;
-	const alive = () => {
-		try {
-			process.kill(-pgid, 0);
-			return true;
-		} catch {
-			return false;
-		}
-	};
-	const exited = new Promise<void>((resolve) => {
-		if (p.exitCode !== null || p.signalCode !== null) resolve();
-		else p.once("exit", () => resolve());
-	});
-	if (alive()) process.kill(-pgid, "SIGTERM");
-	for (let i = 0; i < 50 && alive(); i++) await sleep(100);
-	if (alive()) process.kill(-pgid, "SIGKILL");
-	await Promise.race([exited, sleep(2000)]);
-	for (let i = 0; i < 20 && alive(); i++) await sleep(100);
-	if (alive()) throw new Error(`process group ${pgid} (${p.spawnfile}) survived SIGKILL`);
-}
-
-/** The first display from :40 with neither lock nor socket; `tried` are skipped (taken without a lock). */
-export function freeDisplay(tried: ReadonlySet<number> = new Set()): number {
-	for (let n = 40; n < 100; n++) {
-		if (tried.has(n)) continue;
-		if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return n;
-	}
-	throw new Error("no free X display between :40 and :99");
-}
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createTcpServer();
-		s.once("error", reject);
-		s.listen(0, "127.0.0.1", () => {
-			const { port } = s.address() as AddressInfo;
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-export async function waitForPort(port: number): Promise<void> {
-	for (let i = 0; i < 100; i++) {
-		const ok = await new Promise<boolean>((resolve) => {
-			const c = connect(port, "127.0.0.1");
-			c.once("connect", () => {
-				c.destroy();
-				resolve(true);
-			});
-			c.once("error", () => resolve(false));
-		});
-		if (ok) return;
-		await sleep(100);
-	}
-	throw new Error(`nothing listens on 127.0.0.1:${port} after 10 s`);
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

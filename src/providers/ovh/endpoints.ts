@@ -1,4 +1,5 @@
 import { ConfigError } from "../../errors.ts";
+import { LOOPBACK_HOSTS } from "../../runtime.ts";
 
 const OVH_EU = "https://eu.api.ovh.com/1.0";
 const OVH_CA = "https://ca.api.ovh.com/1.0";
@@ -27,8 +28,6 @@ const ENDPOINTS: Readonly<Record<string, string>> = {
 };
 
 export const OVH_ENDPOINT_NAMES: readonly string[] = Object.keys(ENDPOINTS);
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
  * The API root for an OVH_ENDPOINT setting: a name such as "eu" or "ks-ca", or a full "https://…/1.0" URL

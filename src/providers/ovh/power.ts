@@ -7,7 +7,7 @@
 
 import { ProtocolError } from "../../errors.ts";
 import type { BootChange, BootRequest, PowerReport, PowerState, Progress } from "../types.ts";
-import type { OvhClient } from "./client.ts";
+import type { HttpMethod, OvhClient, OvhRequestOptions } from "./client.ts";
 import { OvhApiError, OvhError } from "./errors.ts";
 import { asObject } from "./shape.ts";
 import { followTask, parseTask } from "./tasks.ts";
@@ -85,12 +85,9 @@ export async function bootServer(
 	} else {
 		const bootType = request.target === "rescue" ? "rescue" : "harddisk";
 		report(`Finding the ${bootType} boot of ${serverId}`);
-		const call = `GET ${server}/boot?bootType=${bootType}`;
-		const ids = await granted(
-			() => client.get(`${server}/boot?bootType=${bootType}`, { signal }),
-			call,
-			serverId,
-		);
+		const route = `${server}/boot?bootType=${bootType}`;
+		const call = `GET ${route}`;
+		const ids = await granted(client, serverId, "GET", route, { signal });
 		if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id))) {
 			throw new ProtocolError(`OVH API ${call} did not answer a list of boot ids`);
 		}
@@ -101,11 +98,7 @@ export async function bootServer(
 	}
 	if (bootId !== previousBootId) {
 		report(`Setting the next boot of ${serverId} to ${bootId}`);
-		await granted(
-			() => client.request("PUT", server, { body: { bootId }, signal }),
-			`PUT ${server}`,
-			serverId,
-		);
+		await granted(client, serverId, "PUT", server, { body: { bootId }, signal });
 	}
 	const taskId = await reboot(client, serverId, options, report);
 	const what = request.target === "rescue" ? "OVH's rescue system" : "its disk";
@@ -127,11 +120,11 @@ async function reboot(
 ): Promise<number> {
 	const { signal, deadlineMs = 120_000 } = options;
 	const deadline = client.now() + deadlineMs;
-	const call = `POST ${path(serverId)}/reboot`;
+	const route = `${path(serverId)}/reboot`;
 	report(`Asking OVH to hard-reboot ${serverId}`);
 	const task = parseTask(
-		await granted(() => client.post(`${path(serverId)}/reboot`, { signal }), call, serverId),
-		call,
+		await granted(client, serverId, "POST", route, { signal }),
+		`POST ${route}`,
 	);
 	report(`OVH task ${task.taskId} (${task.function}): ${task.status}`);
 	await followTask(client, serverId, task, {
@@ -150,10 +143,10 @@ async function readServer(
 	serverId: string,
 	signal?: AbortSignal,
 ): Promise<{ bootId: number | null; powerState: string | null }> {
-	const call = `GET ${path(serverId)}`;
+	const route = path(serverId);
 	const server = asObject(
-		await granted(() => client.get(path(serverId), { signal }), call, serverId),
-		`OVH API ${call}`,
+		await granted(client, serverId, "GET", route, { signal }),
+		`OVH API GET ${route}`,
 	);
 	const { bootId, powerState } = server;
 	return {
@@ -163,17 +156,23 @@ async function readServer(
 }
 
 /**
- * Makes OVH's refusals say what to do: a consumer key without the rule for
- * this call (403), or a task already running on the server (409).
+ * One OVH API call about `serverId`, its refusals saying what to do: a
+ * consumer key without the rule for this call (403), or a task already
+ * running on the server (409).
  */
-async function granted<T>(work: () => Promise<T>, call: string, serverId: string): Promise<T> {
+async function granted(
+	client: OvhClient,
+	serverId: string,
+	method: HttpMethod,
+	route: string,
+	options: OvhRequestOptions,
+): Promise<unknown> {
 	try {
-		return await work();
+		return await client.request(method, route, options);
 	} catch (error) {
 		if (!(error instanceof OvhApiError)) throw error;
-		const [method, route] = call.split(" ");
 		if (error.status === 403 || (error.status === 401 && error.errorCode === "NOT_GRANTED_CALL")) {
-			const rule = `{"method": "${method}", "path": "${ruleFor(route ?? "")}"}`;
+			const rule = `{"method": "${method}", "path": "${ruleFor(route)}"}`;
 			throw new OvhApiError(
 				`${error.message} The consumer key may lack the rule for this call: add ${rule} to its access rules ` +
 					"(README: OVH credentials, optional rules for power and rescue).",
