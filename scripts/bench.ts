@@ -530,7 +530,7 @@ function printVncMemory(): void {
 		`\n## Peak memory, worst accepted capture: ${width}x${height} of noise over VNC, through optimise and both PNGs (fresh Node process each)`,
 	);
 	console.log(
-		`target: the memory budget per capture, ${mb(CAPTURE_BUDGET_BYTES)} (src/image/budget.ts), within the ${WORKER_MEMORY_MB} MB of a Worker isolate`,
+		`targets: live ArrayBuffers within the memory budget per capture, ${mb(CAPTURE_BUDGET_BYTES)} (src/image/budget.ts); process RSS within the ${WORKER_MEMORY_MB} MB of a Worker isolate`,
 	);
 	for (const [name, encoding] of [
 		["Raw", Encoding.raw],
@@ -545,7 +545,8 @@ function printVncMemory(): void {
 			`live ArrayBuffers peak +${mb(live)} -> ${mark(live <= CAPTURE_BUDGET_BYTES)};`,
 			`held at the end ${mb(m.heldAtEnd)} (two framebuffers, raw PNG ${mb(m.rawPngBytes)}, optimised PNG);`,
 			`process RSS peak +${mb(rssAdded)} (${mb(m.rssBefore)} -> ${mb(m.maxRss)}; also counts garbage not yet collected and zlib's own state)`,
-			`-> ${mark(rssAdded <= CAPTURE_BUDGET_BYTES)}`,
+			// The budget governs what is alive; RSS also holds garbage, so it answers to the isolate's kill line.
+			`-> ${mark(rssAdded <= WORKER_MEMORY_MB * 2 ** 20)} against the ${WORKER_MEMORY_MB} MB isolate`,
 		);
 	}
 }
