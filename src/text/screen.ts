@@ -320,7 +320,7 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
  * The commonest colour (quantised) of a row's cells' top-left pixels, as
  * one such pixel: the row's background (a blue setup screen, a menu line).
  */
-function paperOf(px: Uint32Array, stride: number, grid: Grid, row: number): number {
+function paperOf(px: Int32Array, stride: number, grid: Grid, row: number): number {
 	const counts = new Uint16Array(64);
 	const at = (grid.y0 + row * grid.cellHeight) * stride + grid.x0;
 	for (let c = 0; c < grid.columns; c++) counts[quantise(px[at + c * grid.cellWidth])]++;
@@ -347,7 +347,7 @@ function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
 }
 
 /** FNV-1a over a cell's pixels. */
-function cellHash(px: Uint32Array, stride: number, x: number, y: number, w: number, h: number) {
+function cellHash(px: Int32Array, stride: number, x: number, y: number, w: number, h: number) {
 	let hash = 0x811c9dc5;
 	for (let row = y * stride + x, end = row + h * stride; row < end; row += stride) {
 		for (let p = row; p < row + w; p++) hash = Math.imul(hash ^ px[p], 0x01000193);
