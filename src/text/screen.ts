@@ -46,8 +46,8 @@ export interface Grid {
 
 /**
  * What one console remembers between reads (keep one per console): the grid
- * found per resolution, the last frame's cells by pixel hash (only changed
- * cells are read again), and the last cursor position seen.
+ * found per resolution, the last frame's pixels and cell readings (only
+ * cells whose pixels changed are read again), and the last cursor position seen.
  */
 export interface TextCache {
 	grids: Map<string, Grid>;
@@ -59,8 +59,13 @@ export interface TextCache {
 
 interface CellMemo {
 	key: string;
-	hashes: Uint32Array;
+	/** The frame these cells were read from, as 32-bit pixels. */
+	pixels: Int32Array;
 	kinds: Uint8Array;
+	/** Per cell, CellFlag bits: what the text test counts. */
+	flags: Uint8Array;
+	/** Per grid row, its text with trailing spaces removed. */
+	lines: string[];
 	chars: string[];
 	seconds: string[];
 	attrs: Uint16Array;
@@ -86,6 +91,8 @@ function looksLikeText(inked: number, glyphs: number, sure: number, words: numbe
 }
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
+
+const CellFlag = { Inked: 1, Glyph: 2, Sure: 4, Wordlike: 8 } as const;
 /** Inked cells scored per candidate grid when detecting. */
 const SAMPLE_CELLS = 400;
 /** Unknown cells after which a candidate grid is dropped. */
@@ -140,19 +147,15 @@ export function readScreenText(fb: Framebuffer, cache: TextCache = newTextCache(
 		return graphical(fb, grid?.columns ?? 0, grid?.rows ?? 0);
 	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 	const memo = cache.memo as CellMemo;
-	const lines: string[] = [];
+	const lines = memo.lines.slice();
 	const uncertain: UncertainCell[] = [];
 	let cursor: { row: number; col: number } | null = null;
-	for (let r = 0; r < grid.rows; r++) {
-		let line = "";
-		for (let c = 0; c < grid.columns; c++) {
-			const i = r * grid.columns + c;
-			line += memo.chars[i];
+	for (let r = 0, i = 0; r < grid.rows; r++) {
+		for (let c = 0; c < grid.columns; c++, i++) {
 			if (memo.kinds[i] === CellKind.Uncertain || memo.kinds[i] === CellKind.Unknown)
 				uncertain.push({ row: r, col: c, best: memo.chars[i], second: memo.seconds[i] });
 			if (memo.cursor[i] && cursor === null) cursor = { row: r, col: c };
 		}
-		lines.push(line.trimEnd());
 	}
 	if (cursor) cache.lastCursor = cursor;
 	const fontIndex = 31 - Math.clz32(grid.fonts & -grid.fonts);
@@ -189,19 +192,24 @@ interface CellsRead {
 
 /**
  * Reads every cell of the grid into cache.memo, reusing the previous
- * reading of cells whose pixels did not change.
+ * reading of cells whose pixels did not change: the frame is compared with
+ * the one last read a row of cells at a time, then cell by cell.
  */
 function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 	const count = grid.columns * grid.rows;
 	const key = `${fb.width}x${fb.height}:${grid.cellWidth}x${grid.cellHeight}+${grid.x0}+${grid.y0}:${grid.fonts}`;
+	const reader = new CellReader(fb, bank, grid.fonts);
+	const px = reader.pixels;
 	let memo = cache.memo;
 	const fresh = memo === undefined || memo.key !== key;
 	if (memo === undefined || fresh) {
 		memo = {
 			key,
-			hashes: new Uint32Array(count),
+			pixels: new Int32Array(px.length),
 			kinds: new Uint8Array(count),
+			flags: new Uint8Array(count),
+			lines: new Array<string>(grid.rows).fill(""),
 			chars: new Array<string>(count).fill(" "),
 			seconds: new Array<string>(count).fill(""),
 			attrs: new Uint16Array(count),
@@ -209,8 +217,7 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 		};
 		cache.memo = memo;
 	}
-	const reader = new CellReader(fb, bank, grid.fonts);
-	const px = reader.pixels;
+	const last = memo.pixels;
 	const reading: CellReading = {
 		kind: CellKind.Blank,
 		char: " ",
@@ -220,38 +227,69 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 		fg: 0,
 		bg: 0,
 	};
+	const { cellWidth: cw, cellHeight: ch, columns } = grid;
+	const stride = fb.width;
+	let changed = 0;
+	for (let r = 0; r < grid.rows; r++) {
+		const y = grid.y0 + r * ch;
+		const band = y * stride;
+		const bandEnd = band + ch * stride;
+		if (!fresh && sameWords(px, last, band, bandEnd)) continue;
+		reader.paper = paperOf(px, stride, grid, r);
+		let rowChanged = false;
+		for (let c = 0; c < columns; c++) {
+			const x = grid.x0 + c * cw;
+			if (!fresh && sameCell(px, last, band + x, stride, cw, ch)) continue;
+			const i = r * columns + c;
+			changed++;
+			rowChanged = true;
+			reader.read(x, y, reading);
+			const kind = reading.kind;
+			memo.kinds[i] = kind;
+			memo.chars[i] = reading.char;
+			memo.seconds[i] = reading.second;
+			memo.flags[i] =
+				(kind !== CellKind.Blank ? CellFlag.Inked : 0) |
+				(kind === CellKind.Glyph || kind === CellKind.Uncertain ? CellFlag.Glyph : 0) |
+				(kind === CellKind.Glyph ? CellFlag.Sure : 0) |
+				(kind !== CellKind.Unknown && WORDLIKE.test(reading.char) ? CellFlag.Wordlike : 0);
+			// A space shows only its background, cursor or not.
+			const fg = reading.char === " " ? reading.bg : reading.fg;
+			memo.attrs[i] = (fg << 6) | reading.bg;
+			memo.cursor[i] = reading.cursor ? 1 : 0;
+		}
+		if (rowChanged || fresh) {
+			let line = "";
+			for (let i = r * columns, end = i + columns; i < end; i++) line += memo.chars[i];
+			memo.lines[r] = line.trimEnd();
+		}
+		last.set(px.subarray(band, bandEnd), band);
+	}
 	let inked = 0;
 	let glyphs = 0;
-	let changed = 0;
 	let sure = 0;
 	let words = 0;
-	for (let r = 0; r < grid.rows; r++) {
-		reader.paper = paperOf(px, fb.width, grid, r);
-		for (let c = 0; c < grid.columns; c++) {
-			const i = r * grid.columns + c;
-			const x = grid.x0 + c * grid.cellWidth;
-			const y = grid.y0 + r * grid.cellHeight;
-			const h = cellHash(px, fb.width, x, y, grid.cellWidth, grid.cellHeight);
-			if (fresh || memo.hashes[i] !== h) {
-				memo.hashes[i] = h;
-				changed++;
-				reader.read(x, y, reading);
-				memo.kinds[i] = reading.kind;
-				memo.chars[i] = reading.char;
-				memo.seconds[i] = reading.second;
-				// A space shows only its background, cursor or not.
-				const fg = reading.char === " " ? reading.bg : reading.fg;
-				memo.attrs[i] = (fg << 6) | reading.bg;
-				memo.cursor[i] = reading.cursor ? 1 : 0;
-			}
-			const kind = memo.kinds[i];
-			if (kind !== CellKind.Blank) inked++;
-			if (kind === CellKind.Glyph || kind === CellKind.Uncertain) glyphs++;
-			if (kind === CellKind.Glyph) sure++;
-			if (kind !== CellKind.Unknown && WORDLIKE.test(memo.chars[i])) words++;
-		}
+	for (let i = 0; i < count; i++) {
+		const f = memo.flags[i];
+		inked += f & CellFlag.Inked;
+		glyphs += (f & CellFlag.Glyph) >> 1;
+		sure += (f & CellFlag.Sure) >> 2;
+		words += (f & CellFlag.Wordlike) >> 3;
 	}
 	return { text: looksLikeText(inked, glyphs, sure, words), inked, count, changed };
+}
+
+/** Whether a and b hold the same words in [from, to). */
+function sameWords(a: Int32Array, b: Int32Array, from: number, to: number): boolean {
+	for (let i = from; i < to; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
+/** Whether a and b hold the same pixels in the w x h cell at `at`. */
+function sameCell(a: Int32Array, b: Int32Array, at: number, stride: number, w: number, h: number) {
+	for (let row = at, end = at + h * stride; row < end; row += stride)
+		for (let p = row, rowEnd = row + w; p < rowEnd; p++) if (a[p] !== b[p]) return false;
+	return true;
 }
 
 /**
@@ -344,15 +382,6 @@ function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
 		uncertain: [],
 		screenHash: pixelHash(fb),
 	};
-}
-
-/** FNV-1a over a cell's pixels. */
-function cellHash(px: Int32Array, stride: number, x: number, y: number, w: number, h: number) {
-	let hash = 0x811c9dc5;
-	for (let row = y * stride + x, end = row + h * stride; row < end; row += stride) {
-		for (let p = row; p < row + w; p++) hash = Math.imul(hash ^ px[p], 0x01000193);
-	}
-	return hash >>> 0;
 }
 
 /** Two independent 32-bit FNV-1a lanes, as 16 hex digits. */
