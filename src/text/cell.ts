@@ -18,6 +18,8 @@ const GOOD_SHARE = 0.07;
 const UNCERTAIN_MARGIN = 1.5;
 /** Soft-score cost (pixels) of reading the screen's background colour as ink. */
 const PAPER_PENALTY = 0.25;
+/** A lossy pixel whose position between the colours is provably under this is background, unprojected. */
+const SURE_PAPER = 0.49;
 /** Candidates kept for the soft comparison. */
 const TOP = 4;
 
@@ -66,6 +68,8 @@ export class CellReader {
 	private softReady = false;
 	/** The lossy cell's pixels, row by row. */
 	private readonly cell: Int32Array;
+	/** Each lossy pixel's L1 distance from the cell's first pixel. */
+	private readonly dist: Int32Array;
 	/** The lossy cell's split: background mean (r, g, b), axis to the ink mean (r, g, b), 1 / axis². */
 	private readonly axis = new Float64Array(7);
 	private readonly lastMask: number;
@@ -90,6 +94,7 @@ export class CellReader {
 		this.inverse = new Uint32Array(bank.words);
 		this.soft = new Float32Array(bank.width * bank.height);
 		this.cell = new Int32Array(bank.width * bank.height);
+		this.dist = new Int32Array(bank.width * bank.height);
 		const bits = (bank.width * bank.height) % 32;
 		this.lastMask = bits === 0 ? 0xffffffff : (1 << bits) - 1;
 		this.good = Math.max(3, Math.round(bank.width * bank.height * GOOD_SHARE));
@@ -215,17 +220,27 @@ export class CellReader {
 		const c0r = c0 & 255;
 		const c0g = (c0 >>> 8) & 255;
 		const c0b = (c0 >>> 16) & 255;
-		// The pixel farthest from the first one: the other colour.
+		// The pixel farthest from the first one: the other colour. Each
+		// pixel's distance from the first one is kept: it lets the later
+		// passes skip pixels that are surely background.
+		const dist = this.dist;
 		let far = 0;
 		let farAt = 0;
+		let sr = 0;
+		let sg = 0;
+		let sb = 0;
 		for (let y = 0, i = 0; y < h; y++) {
 			for (let p = base + y * stride, end = p + w; p < end; p++, i++) {
 				const v = px[p];
 				cell[i] = v;
-				const d =
-					Math.abs((v & 255) - c0r) +
-					Math.abs(((v >>> 8) & 255) - c0g) +
-					Math.abs(((v >>> 16) & 255) - c0b);
+				const r = v & 255;
+				const g = (v >>> 8) & 255;
+				const b = (v >>> 16) & 255;
+				sr += r;
+				sg += g;
+				sb += b;
+				const d = Math.abs(r - c0r) + Math.abs(g - c0g) + Math.abs(b - c0b);
+				dist[i] = d;
 				if (d > far) {
 					far = d;
 					farAt = i;
@@ -243,21 +258,17 @@ export class CellReader {
 		const c1g = (c1 >>> 8) & 255;
 		const c1b = (c1 >>> 16) & 255;
 		let n1 = 0;
-		let sr = 0;
-		let sg = 0;
-		let sb = 0;
 		let sr1 = 0;
 		let sg1 = 0;
 		let sb1 = 0;
 		for (let i = 0; i < size; i++) {
+			// No nearer the far pixel than the first: d1 >= far - d0 >= d0.
+			const d0 = dist[i];
+			if (d0 * 2 <= far) continue;
 			const v = cell[i];
 			const r = v & 255;
 			const g = (v >>> 8) & 255;
 			const b = (v >>> 16) & 255;
-			sr += r;
-			sg += g;
-			sb += b;
-			const d0 = Math.abs(r - c0r) + Math.abs(g - c0g) + Math.abs(b - c0b);
 			const d1 = Math.abs(r - c1r) + Math.abs(g - c1g) + Math.abs(b - c1b);
 			if (d1 < d0) {
 				n1++;
@@ -291,9 +302,16 @@ export class CellReader {
 		axis[4] = ag;
 		axis[5] = ab;
 		axis[6] = norm;
+		// A pixel's position t <= (|p - c0| + |c0 - m0|) / |a| (Euclidean; the
+		// L1 distance bounds the first): pixels below a margin under 0.5 are
+		// background for sure, far beyond rounding.
+		const axisLength = Math.sqrt(ar * ar + ag * ag + ab * ab);
+		const offset = Math.sqrt((c0r - mr0) ** 2 + (c0g - mg0) ** 2 + (c0b - mb0) ** 2);
+		const surelyPaper = SURE_PAPER * axisLength - offset;
 		// (The exact scan left a partial pattern.)
 		pattern.fill(0);
 		for (let i = 0; i < size; i++) {
+			if (dist[i] < surelyPaper) continue;
 			const v = cell[i];
 			const t =
 				((v & 255) - mr0) * ar + (((v >>> 8) & 255) - mg0) * ag + (((v >>> 16) & 255) - mb0) * ab;
