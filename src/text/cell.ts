@@ -42,6 +42,11 @@ export interface CellReading {
 	template: number;
 	/** An underline cursor was drawn over this cell (and removed before matching). */
 	cursor: boolean;
+	/**
+	 * The cell's exact pattern is this glyph's in the preferred fonts, found
+	 * by lookup alone: narrower preferred fonts that draw it read it alike.
+	 */
+	exact: boolean;
 	/** Foreground and background, each quantised to 2 bits per channel. */
 	fg: number;
 	bg: number;
@@ -114,6 +119,7 @@ export class CellReader {
 	/** Reads the cell whose top-left pixel is (x0, y0). */
 	read(x0: number, y0: number, out: CellReading): void {
 		out.cursor = false;
+		out.exact = false;
 		out.second = "";
 		out.template = -1;
 		if (!this.binarise(x0, y0, out)) {
@@ -140,6 +146,7 @@ export class CellReader {
 			: (this.exact(this.pattern, this.preferred) ?? this.exact(inverse, this.preferred, true));
 		if (hit !== undefined) {
 			this.accept(hit, out);
+			out.exact = true;
 			return;
 		}
 		if (this.exactPixels) {

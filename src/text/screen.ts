@@ -131,11 +131,12 @@ export function readScreenText(fb: Framebuffer, cache: TextCache = newTextCache(
 	const settled =
 		cells !== undefined && cache.noGrid === cache.memo?.key && cells.changed * 4 < cells.count;
 	if (!cells?.text && !settled) {
-		const found = detectGrid(fb);
+		const detected = detectGrid(fb);
+		const found = detected?.grid;
 		cache.noGrid = undefined;
 		if (found !== undefined && !(grid && sameGrid(found, grid))) {
 			grid = found;
-			cells = readCells(fb, grid, cache);
+			cells = readCells(fb, grid, cache, detected?.known);
 		} else if (found === undefined) {
 			grid ??= gridCandidates(fb.width, fb.height)[0];
 			if (grid !== undefined) cells ??= readCells(fb, grid, cache);
@@ -193,9 +194,15 @@ interface CellsRead {
 /**
  * Reads every cell of the grid into cache.memo, reusing the previous
  * reading of cells whose pixels did not change: the frame is compared with
- * the one last read a row of cells at a time, then cell by cell.
+ * the one last read a row of cells at a time, then cell by cell. On a new
+ * grid, the readings `known` from detecting it (by cell index) are taken.
  */
-function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
+function readCells(
+	fb: Framebuffer,
+	grid: Grid,
+	cache: TextCache,
+	known?: Map<number, CellReading>,
+): CellsRead {
 	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 	const count = grid.columns * grid.rows;
 	const key = `${fb.width}x${fb.height}:${grid.cellWidth}x${grid.cellHeight}+${grid.x0}+${grid.y0}:${grid.fonts}`;
@@ -224,6 +231,7 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 		second: "",
 		template: -1,
 		cursor: false,
+		exact: false,
 		fg: 0,
 		bg: 0,
 	};
@@ -243,7 +251,9 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 			const i = r * columns + c;
 			changed++;
 			rowChanged = true;
-			reader.read(x, y, reading);
+			const seen = fresh ? known?.get(i) : undefined;
+			if (seen !== undefined) Object.assign(reading, seen);
+			else reader.read(x, y, reading);
 			const kind = reading.kind;
 			memo.kinds[i] = kind;
 			memo.chars[i] = reading.char;
@@ -296,9 +306,11 @@ function sameCell(a: Int32Array, b: Int32Array, at: number, stride: number, w: n
  * The grid and font that read the screen best: every candidate scores a
  * few inked rows, and the font drawing most of their glyphs is chosen.
  * Undefined when no grid reads as text (a picture, or a blank screen).
+ * `known`: the sampled cells (by index) that read the same in that font
+ * alone, blanks and exact glyphs it draws, so they need no second read.
  */
-function detectGrid(fb: Framebuffer): Grid | undefined {
-	let best: Grid | undefined;
+function detectGrid(fb: Framebuffer): { grid: Grid; known: Map<number, CellReading> } | undefined {
+	let best: { grid: Grid; known: Map<number, CellReading> } | undefined;
 	let bestScore = -1;
 	const reading: CellReading = {
 		kind: CellKind.Blank,
@@ -306,6 +318,7 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 		second: "",
 		template: -1,
 		cursor: false,
+		exact: false,
 		fg: 0,
 		bg: 0,
 	};
@@ -313,6 +326,7 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 		const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 		const reader = new CellReader(fb, bank, grid.fonts);
 		const votes = new Array<number>(bank.fonts.length).fill(0);
+		const sampled = new Map<number, CellReading>();
 		let inked = 0;
 		let glyphs = 0;
 		let exact = 0;
@@ -327,6 +341,8 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 			reader.paper = paperOf(reader.pixels, fb.width, grid, r);
 			for (let c = 0; c < grid.columns; c++) {
 				reader.read(grid.x0 + c * grid.cellWidth, grid.y0 + r * grid.cellHeight, reading);
+				if (reading.kind === CellKind.Blank || reading.exact)
+					sampled.set(r * grid.columns + c, { ...reading });
 				if (reading.kind === CellKind.Blank) continue;
 				inked++;
 				if (reading.kind === CellKind.Unknown) {
@@ -346,7 +362,12 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 		if (score > bestScore) {
 			bestScore = score;
 			const top = votes.indexOf(Math.max(...votes));
-			best = { ...grid, fonts: 1 << top };
+			const fonts = 1 << top;
+			const known = new Map<number, CellReading>();
+			for (const [i, seen] of sampled)
+				if (seen.kind === CellKind.Blank || bank.fontMask[seen.template] & fonts)
+					known.set(i, seen);
+			best = { grid: { ...grid, fonts }, known };
 		}
 		// Candidates come likeliest first: a clean read needs no rival.
 		if (inked >= SURE_CELLS && exact >= inked * 0.98) break;
