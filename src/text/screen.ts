@@ -46,8 +46,9 @@ export interface Grid {
 
 /**
  * What one console remembers between reads (keep one per console): the grid
- * found per resolution, the last frame's pixels and cell readings (only
- * cells whose pixels changed are read again), and the last cursor position seen.
+ * found per resolution, the last frame's cell readings with a hash of each
+ * cell's pixels (only changed cells are read again), and the last cursor
+ * position seen.
  */
 export interface TextCache {
 	grids: Map<string, Grid>;
@@ -59,8 +60,12 @@ export interface TextCache {
 
 interface CellMemo {
 	key: string;
-	/** The frame these cells were read from, as 32-bit pixels. */
-	pixels: Int32Array;
+	/**
+	 * Per cell, a hash of its pixels. (A copy of the last frame compares no
+	 * faster, and is one more frame held per console: 16 MB at 2560x1600,
+	 * past the capture budget.)
+	 */
+	hashes: Uint32Array;
 	kinds: Uint8Array;
 	/** Per cell, CellFlag bits: what the text test counts. */
 	flags: Uint8Array;
@@ -193,9 +198,8 @@ interface CellsRead {
 
 /**
  * Reads every cell of the grid into cache.memo, reusing the previous
- * reading of cells whose pixels did not change: the frame is compared with
- * the one last read a row of cells at a time, then cell by cell. On a new
- * grid, the readings `known` from detecting it (by cell index) are taken.
+ * reading of cells whose pixels hash the same. On a new grid, the readings
+ * `known` from detecting it (by cell index) are taken.
  */
 function readCells(
 	fb: Framebuffer,
@@ -213,7 +217,7 @@ function readCells(
 	if (memo === undefined || fresh) {
 		memo = {
 			key,
-			pixels: new Int32Array(px.length),
+			hashes: new Uint32Array(count),
 			kinds: new Uint8Array(count),
 			flags: new Uint8Array(count),
 			lines: new Array<string>(grid.rows).fill(""),
@@ -224,7 +228,7 @@ function readCells(
 		};
 		cache.memo = memo;
 	}
-	const last = memo.pixels;
+	const hashes = memo.hashes;
 	const reading: CellReading = {
 		kind: CellKind.Blank,
 		char: " ",
@@ -240,15 +244,14 @@ function readCells(
 	let changed = 0;
 	for (let r = 0; r < grid.rows; r++) {
 		const y = grid.y0 + r * ch;
-		const band = y * stride;
-		const bandEnd = band + ch * stride;
-		if (!fresh && sameWords(px, last, band, bandEnd)) continue;
-		reader.paper = paperOf(px, stride, grid, r);
 		let rowChanged = false;
 		for (let c = 0; c < columns; c++) {
 			const x = grid.x0 + c * cw;
-			if (!fresh && sameCell(px, last, band + x, stride, cw, ch)) continue;
 			const i = r * columns + c;
+			const hash = cellHash(px, y * stride + x, stride, cw, ch);
+			if (!fresh && hashes[i] === hash) continue;
+			hashes[i] = hash;
+			if (!rowChanged) reader.paper = paperOf(px, stride, grid, r);
 			changed++;
 			rowChanged = true;
 			const seen = fresh ? known?.get(i) : undefined;
@@ -273,7 +276,6 @@ function readCells(
 			for (let i = r * columns, end = i + columns; i < end; i++) line += memo.chars[i];
 			memo.lines[r] = line.trimEnd();
 		}
-		last.set(px.subarray(band, bandEnd), band);
 	}
 	let inked = 0;
 	let glyphs = 0;
@@ -289,17 +291,22 @@ function readCells(
 	return { text: looksLikeText(inked, glyphs, sure, words), inked, count, changed };
 }
 
-/** Whether a and b hold the same words in [from, to). */
-function sameWords(a: Int32Array, b: Int32Array, from: number, to: number): boolean {
-	for (let i = from; i < to; i++) if (a[i] !== b[i]) return false;
-	return true;
-}
-
-/** Whether a and b hold the same pixels in the w x h cell at `at`. */
-function sameCell(a: Int32Array, b: Int32Array, at: number, stride: number, w: number, h: number) {
-	for (let row = at, end = at + h * stride; row < end; row += stride)
-		for (let p = row, rowEnd = row + w; p < rowEnd; p++) if (a[p] !== b[p]) return false;
-	return true;
+/**
+ * FNV-1a of a cell's pixels, run as two chains over alternate pixels so
+ * their multiplies overlap, then mixed into one word.
+ */
+function cellHash(px: Int32Array, at: number, stride: number, w: number, h: number): number {
+	let a = 0x811c9dc5;
+	let b = 0x050c5d1f;
+	for (let row = at, end = at + h * stride; row < end; row += stride) {
+		let p = row;
+		for (const pairs = row + (w & ~1); p < pairs; p += 2) {
+			a = Math.imul(a ^ px[p], 0x01000193);
+			b = Math.imul(b ^ px[p + 1], 0x01000193);
+		}
+		if (p < row + w) a = Math.imul(a ^ px[p], 0x01000193);
+	}
+	return (Math.imul(a ^ (b >>> 13), 0x85ebca6b) ^ b) >>> 0;
 }
 
 /**
