@@ -18,6 +18,8 @@ const GOOD_SHARE = 0.07;
 const UNCERTAIN_MARGIN = 1.5;
 /** Soft-score cost (pixels) of reading the screen's background colour as ink. */
 const PAPER_PENALTY = 0.25;
+/** A lossy pixel whose position between the colours is provably under this is background, unprojected. */
+const SURE_PAPER = 0.49;
 /** Candidates kept for the soft comparison. */
 const TOP = 4;
 
@@ -40,6 +42,11 @@ export interface CellReading {
 	template: number;
 	/** An underline cursor was drawn over this cell (and removed before matching). */
 	cursor: boolean;
+	/**
+	 * The cell's exact pattern is this glyph's in the preferred fonts, found
+	 * by lookup alone: narrower preferred fonts that draw it read it alike.
+	 */
+	exact: boolean;
 	/** Foreground and background, each quantised to 2 bits per channel. */
 	fg: number;
 	bg: number;
@@ -58,10 +65,18 @@ export class CellReader {
 	private colour0 = 0;
 	private colour1 = 0;
 	private readonly fb: Framebuffer;
-	private readonly px: Uint32Array;
+	private readonly px: Int32Array;
 	private readonly pattern: Uint32Array;
 	private readonly inverse: Uint32Array;
+	/** Soft ink per pixel, filled by softInk() when softReady is false. */
 	private readonly soft: Float32Array;
+	private softReady = false;
+	/** The lossy cell's pixels, row by row. */
+	private readonly cell: Int32Array;
+	/** Each lossy pixel's L1 distance from the cell's first pixel. */
+	private readonly dist: Int32Array;
+	/** The lossy cell's split: background mean (r, g, b), axis to the ink mean (r, g, b), 1 / axis². */
+	private readonly axis = new Float64Array(7);
 	private readonly lastMask: number;
 	private readonly good: number;
 	private readonly limit: number;
@@ -78,11 +93,13 @@ export class CellReader {
 		this.preferred = preferred;
 		this.px =
 			fb.rgba.byteOffset % 4 === 0
-				? new Uint32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height)
-				: new Uint32Array(fb.rgba.slice().buffer);
+				? new Int32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height)
+				: new Int32Array(fb.rgba.slice().buffer);
 		this.pattern = new Uint32Array(bank.words);
 		this.inverse = new Uint32Array(bank.words);
 		this.soft = new Float32Array(bank.width * bank.height);
+		this.cell = new Int32Array(bank.width * bank.height);
+		this.dist = new Int32Array(bank.width * bank.height);
 		const bits = (bank.width * bank.height) % 32;
 		this.lastMask = bits === 0 ? 0xffffffff : (1 << bits) - 1;
 		this.good = Math.max(3, Math.round(bank.width * bank.height * GOOD_SHARE));
@@ -90,7 +107,7 @@ export class CellReader {
 	}
 
 	/** The frame as one 32-bit word per pixel. */
-	get pixels(): Uint32Array {
+	get pixels(): Int32Array {
 		return this.px;
 	}
 
@@ -102,6 +119,7 @@ export class CellReader {
 	/** Reads the cell whose top-left pixel is (x0, y0). */
 	read(x0: number, y0: number, out: CellReading): void {
 		out.cursor = false;
+		out.exact = false;
 		out.second = "";
 		out.template = -1;
 		if (!this.binarise(x0, y0, out)) {
@@ -128,6 +146,7 @@ export class CellReader {
 			: (this.exact(this.pattern, this.preferred) ?? this.exact(inverse, this.preferred, true));
 		if (hit !== undefined) {
 			this.accept(hit, out);
+			out.exact = true;
 			return;
 		}
 		if (this.exactPixels) {
@@ -154,58 +173,84 @@ export class CellReader {
 	 * with a soft 0..1 ink value per pixel. False when the cell is blank.
 	 */
 	private binarise(x0: number, y0: number, out: CellReading): boolean {
+		const base = y0 * this.fb.width + x0;
+		const c0 = this.px[base];
+		this.pattern.fill(0);
+		this.softReady = false;
+		if (!this.twoColours(base, c0)) {
+			this.exactPixels = false;
+			return this.split(base, c0, out);
+		}
+		this.exactPixels = true;
+		const c1 = this.colour1;
+		if (c1 === c0 || l1(c0, c1) < MIN_CONTRAST) {
+			out.bg = out.fg = quantise(c0);
+			return false;
+		}
+		out.bg = quantise(c0);
+		out.fg = quantise(c1);
+		this.colour0 = c0;
+		return true;
+	}
+
+	/**
+	 * True when the cell has at most two exact colours, c0 (its first
+	 * pixel's) and colour1; the pattern then has colour1's pixels set.
+	 */
+	private twoColours(base: number, c0: number): boolean {
 		const { width: w, height: h } = this.bank;
 		const stride = this.fb.width;
 		const px = this.px;
 		const pattern = this.pattern;
-		pattern.fill(0);
-		const base = y0 * stride + x0;
-		const c0 = px[base];
 		let c1 = c0;
-		let two = true;
-		scan: for (let y = 0, i = 0; y < h; y++) {
-			const row = base + y * stride;
-			for (let x = 0; x < w; x++, i++) {
-				const v = px[row + x];
+		for (let y = 0, i = 0; y < h; y++) {
+			for (let p = base + y * stride, end = p + w; p < end; p++, i++) {
+				const v = px[p];
 				if (v === c0) continue;
 				if (c1 === c0) c1 = v;
-				else if (v !== c1) {
-					two = false;
-					break scan;
-				}
+				else if (v !== c1) return false;
 				pattern[i >>> 5] |= 1 << (i & 31);
 			}
 		}
-		if (two) {
-			this.exactPixels = true;
-			if (c1 === c0 || l1(c0, c1) < MIN_CONTRAST) {
-				out.bg = out.fg = quantise(c0);
-				return false;
-			}
-			const soft = this.soft;
-			for (let i = 0; i < w * h; i++) soft[i] = (pattern[i >>> 5] >>> (i & 31)) & 1;
-			out.bg = quantise(c0);
-			out.fg = quantise(c1);
-			this.colour0 = c0;
-			this.colour1 = c1;
-			return true;
-		}
-		this.exactPixels = false;
-		const rgba = this.fb.rgba;
-		// The pixel farthest from the first one: the other colour.
-		const p0 = base * 4;
-		const r0 = rgba[p0];
-		const g0 = rgba[p0 + 1];
-		const b0 = rgba[p0 + 2];
+		this.colour1 = c1;
+		return true;
+	}
+
+	/** The lossy split: two clusters along the cell's main colour axis. False when the cell is blank. */
+	private split(base: number, c0: number, out: CellReading): boolean {
+		const { width: w, height: h } = this.bank;
+		const stride = this.fb.width;
+		const px = this.px;
+		const pattern = this.pattern;
+		// The cell's pixels copied out once: three passes read them.
+		const cell = this.cell;
+		const c0r = c0 & 255;
+		const c0g = (c0 >>> 8) & 255;
+		const c0b = (c0 >>> 16) & 255;
+		// The pixel farthest from the first one: the other colour. Each
+		// pixel's distance from the first one is kept: it lets the later
+		// passes skip pixels that are surely background.
+		const dist = this.dist;
 		let far = 0;
-		let farAt = p0;
-		for (let y = 0; y < h; y++) {
-			let p = (base + y * stride) * 4;
-			for (let x = 0; x < w; x++, p += 4) {
-				const d = Math.abs(rgba[p] - r0) + Math.abs(rgba[p + 1] - g0) + Math.abs(rgba[p + 2] - b0);
+		let farAt = 0;
+		let sr = 0;
+		let sg = 0;
+		let sb = 0;
+		for (let y = 0, i = 0; y < h; y++) {
+			for (let p = base + y * stride, end = p + w; p < end; p++, i++) {
+				const v = px[p];
+				cell[i] = v;
+				const r = v & 255;
+				const g = (v >>> 8) & 255;
+				const b = (v >>> 16) & 255;
+				sr += r;
+				sg += g;
+				sb += b;
+				const d = Math.abs(r - c0r) + Math.abs(g - c0g) + Math.abs(b - c0b);
+				dist[i] = d;
 				if (d > far) {
 					far = d;
-					farAt = p;
+					farAt = i;
 				}
 			}
 		}
@@ -213,41 +258,36 @@ export class CellReader {
 			out.bg = out.fg = quantise(c0);
 			return false;
 		}
+		const size = w * h;
 		// Two clusters: nearer the first pixel or nearer the far one; their means.
-		const r1 = rgba[farAt];
-		const g1 = rgba[farAt + 1];
-		const b1 = rgba[farAt + 2];
+		const c1 = cell[farAt];
+		const c1r = c1 & 255;
+		const c1g = (c1 >>> 8) & 255;
+		const c1b = (c1 >>> 16) & 255;
 		let n1 = 0;
-		let sr0 = 0;
-		let sg0 = 0;
-		let sb0 = 0;
 		let sr1 = 0;
 		let sg1 = 0;
 		let sb1 = 0;
-		for (let y = 0; y < h; y++) {
-			let p = (base + y * stride) * 4;
-			for (let x = 0; x < w; x++, p += 4) {
-				const r = rgba[p];
-				const g = rgba[p + 1];
-				const b = rgba[p + 2];
-				const d0 = Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0);
-				const d1 = Math.abs(r - r1) + Math.abs(g - g1) + Math.abs(b - b1);
-				if (d1 < d0) {
-					n1++;
-					sr1 += r;
-					sg1 += g;
-					sb1 += b;
-				} else {
-					sr0 += r;
-					sg0 += g;
-					sb0 += b;
-				}
+		for (let i = 0; i < size; i++) {
+			// No nearer the far pixel than the first: d1 >= far - d0 >= d0.
+			const d0 = dist[i];
+			if (d0 * 2 <= far) continue;
+			const v = cell[i];
+			const r = v & 255;
+			const g = (v >>> 8) & 255;
+			const b = (v >>> 16) & 255;
+			const d1 = Math.abs(r - c1r) + Math.abs(g - c1g) + Math.abs(b - c1b);
+			if (d1 < d0) {
+				n1++;
+				sr1 += r;
+				sg1 += g;
+				sb1 += b;
 			}
 		}
-		const n0 = w * h - n1;
-		const mr0 = sr0 / n0;
-		const mg0 = sg0 / n0;
-		const mb0 = sb0 / n0;
+		const n0 = size - n1;
+		const mr0 = (sr - sr1) / n0;
+		const mg0 = (sg - sg1) / n0;
+		const mb0 = (sb - sb1) / n0;
 		const mr1 = sr1 / n1;
 		const mg1 = sg1 / n1;
 		const mb1 = sb1 / n1;
@@ -258,24 +298,62 @@ export class CellReader {
 			out.bg = out.fg = quantise(c0);
 			return false;
 		}
-		// Soft ink: each pixel's position between the two means.
+		// Ink where a pixel lies past halfway between the two means; its soft
+		// value (the position itself) is worked out only if a ranking needs it.
 		const norm = 1 / (ar * ar + ag * ag + ab * ab);
-		const soft = this.soft;
+		const axis = this.axis;
+		axis[0] = mr0;
+		axis[1] = mg0;
+		axis[2] = mb0;
+		axis[3] = ar;
+		axis[4] = ag;
+		axis[5] = ab;
+		axis[6] = norm;
+		// A pixel's position t <= (|p - c0| + |c0 - m0|) / |a| (Euclidean; the
+		// L1 distance bounds the first): pixels below a margin under 0.5 are
+		// background for sure, far beyond rounding.
+		const axisLength = Math.sqrt(ar * ar + ag * ag + ab * ab);
+		const offset = Math.sqrt((c0r - mr0) ** 2 + (c0g - mg0) ** 2 + (c0b - mb0) ** 2);
+		const surelyPaper = SURE_PAPER * axisLength - offset;
+		// (The exact scan left a partial pattern.)
 		pattern.fill(0);
-		for (let y = 0, i = 0; y < h; y++) {
-			let p = (base + y * stride) * 4;
-			for (let x = 0; x < w; x++, p += 4, i++) {
-				let t = ((rgba[p] - mr0) * ar + (rgba[p + 1] - mg0) * ag + (rgba[p + 2] - mb0) * ab) * norm;
-				t = t < 0 ? 0 : Math.min(t, 1);
-				soft[i] = t;
-				if (t > 0.5) pattern[i >>> 5] |= 1 << (i & 31);
-			}
+		for (let i = 0; i < size; i++) {
+			if (dist[i] < surelyPaper) continue;
+			const v = cell[i];
+			const t =
+				((v & 255) - mr0) * ar + (((v >>> 8) & 255) - mg0) * ag + (((v >>> 16) & 255) - mb0) * ab;
+			if (t * norm > 0.5) pattern[i >>> 5] |= 1 << (i & 31);
 		}
 		out.bg = quantiseRgb(mr0, mg0, mb0);
 		out.fg = quantiseRgb(mr1, mg1, mb1);
 		this.colour0 = pixelOf(mr0, mg0, mb0);
 		this.colour1 = pixelOf(mr1, mg1, mb1);
 		return true;
+	}
+
+	/** The soft 0..1 ink value per pixel: exact bits on a lossless cell, else the position between the means. */
+	private softInk(): Float32Array {
+		const soft = this.soft;
+		if (this.softReady) return soft;
+		this.softReady = true;
+		const size = this.bank.width * this.bank.height;
+		if (this.exactPixels) {
+			const pattern = this.pattern;
+			for (let i = 0; i < size; i++) soft[i] = (pattern[i >>> 5] >>> (i & 31)) & 1;
+			return soft;
+		}
+		const { cell, axis } = this;
+		const [mr0, mg0, mb0, ar, ag, ab, norm] = axis;
+		for (let i = 0; i < size; i++) {
+			const v = cell[i];
+			const t =
+				(((v & 255) - mr0) * ar +
+					(((v >>> 8) & 255) - mg0) * ag +
+					(((v >>> 16) & 255) - mb0) * ab) *
+				norm;
+			soft[i] = t < 0 ? 0 : Math.min(t, 1);
+		}
+		return soft;
 	}
 
 	/** Template with exactly this pattern, in the fonts of `fonts` (-1: any); inverse swaps the colours. */
@@ -394,7 +472,8 @@ export class CellReader {
 
 	/** Ranks the candidates by soft distance and says how sure the best is. */
 	private decide(out: CellReading): void {
-		const { bank, soft } = this;
+		const { bank } = this;
+		const soft = this.softInk();
 		const size = bank.width * bank.height;
 		let best = -1;
 		let bestScore = Number.POSITIVE_INFINITY;

@@ -46,8 +46,9 @@ export interface Grid {
 
 /**
  * What one console remembers between reads (keep one per console): the grid
- * found per resolution, the last frame's cells by pixel hash (only changed
- * cells are read again), and the last cursor position seen.
+ * found per resolution, the last frame's cell readings with a hash of each
+ * cell's pixels (only changed cells are read again), and the last cursor
+ * position seen.
  */
 export interface TextCache {
 	grids: Map<string, Grid>;
@@ -59,8 +60,17 @@ export interface TextCache {
 
 interface CellMemo {
 	key: string;
+	/**
+	 * Per cell, a hash of its pixels. (A copy of the last frame compares no
+	 * faster, and is one more frame held per console: 16 MB at 2560x1600,
+	 * past the capture budget.)
+	 */
 	hashes: Uint32Array;
 	kinds: Uint8Array;
+	/** Per cell, CellFlag bits: what the text test counts. */
+	flags: Uint8Array;
+	/** Per grid row, its text with trailing spaces removed. */
+	lines: string[];
 	chars: string[];
 	seconds: string[];
 	attrs: Uint16Array;
@@ -86,6 +96,8 @@ function looksLikeText(inked: number, glyphs: number, sure: number, words: numbe
 }
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
+
+const CellFlag = { Inked: 1, Glyph: 2, Sure: 4, Wordlike: 8 } as const;
 /** Inked cells scored per candidate grid when detecting. */
 const SAMPLE_CELLS = 400;
 /** Unknown cells after which a candidate grid is dropped. */
@@ -124,11 +136,12 @@ export function readScreenText(fb: Framebuffer, cache: TextCache = newTextCache(
 	const settled =
 		cells !== undefined && cache.noGrid === cache.memo?.key && cells.changed * 4 < cells.count;
 	if (!cells?.text && !settled) {
-		const found = detectGrid(fb);
+		const detected = detectGrid(fb);
+		const found = detected?.grid;
 		cache.noGrid = undefined;
 		if (found !== undefined && !(grid && sameGrid(found, grid))) {
 			grid = found;
-			cells = readCells(fb, grid, cache);
+			cells = readCells(fb, grid, cache, detected?.known);
 		} else if (found === undefined) {
 			grid ??= gridCandidates(fb.width, fb.height)[0];
 			if (grid !== undefined) cells ??= readCells(fb, grid, cache);
@@ -140,19 +153,15 @@ export function readScreenText(fb: Framebuffer, cache: TextCache = newTextCache(
 		return graphical(fb, grid?.columns ?? 0, grid?.rows ?? 0);
 	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 	const memo = cache.memo as CellMemo;
-	const lines: string[] = [];
+	const lines = memo.lines.slice();
 	const uncertain: UncertainCell[] = [];
 	let cursor: { row: number; col: number } | null = null;
-	for (let r = 0; r < grid.rows; r++) {
-		let line = "";
-		for (let c = 0; c < grid.columns; c++) {
-			const i = r * grid.columns + c;
-			line += memo.chars[i];
+	for (let r = 0, i = 0; r < grid.rows; r++) {
+		for (let c = 0; c < grid.columns; c++, i++) {
 			if (memo.kinds[i] === CellKind.Uncertain || memo.kinds[i] === CellKind.Unknown)
 				uncertain.push({ row: r, col: c, best: memo.chars[i], second: memo.seconds[i] });
 			if (memo.cursor[i] && cursor === null) cursor = { row: r, col: c };
 		}
-		lines.push(line.trimEnd());
 	}
 	if (cursor) cache.lastCursor = cursor;
 	const fontIndex = 31 - Math.clz32(grid.fonts & -grid.fonts);
@@ -189,12 +198,20 @@ interface CellsRead {
 
 /**
  * Reads every cell of the grid into cache.memo, reusing the previous
- * reading of cells whose pixels did not change.
+ * reading of cells whose pixels hash the same. On a new grid, the readings
+ * `known` from detecting it (by cell index) are taken.
  */
-function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
+function readCells(
+	fb: Framebuffer,
+	grid: Grid,
+	cache: TextCache,
+	known?: Map<number, CellReading>,
+): CellsRead {
 	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 	const count = grid.columns * grid.rows;
 	const key = `${fb.width}x${fb.height}:${grid.cellWidth}x${grid.cellHeight}+${grid.x0}+${grid.y0}:${grid.fonts}`;
+	const reader = new CellReader(fb, bank, grid.fonts);
+	const px = reader.pixels;
 	let memo = cache.memo;
 	const fresh = memo === undefined || memo.key !== key;
 	if (memo === undefined || fresh) {
@@ -202,6 +219,8 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 			key,
 			hashes: new Uint32Array(count),
 			kinds: new Uint8Array(count),
+			flags: new Uint8Array(count),
+			lines: new Array<string>(grid.rows).fill(""),
 			chars: new Array<string>(count).fill(" "),
 			seconds: new Array<string>(count).fill(""),
 			attrs: new Uint16Array(count),
@@ -209,58 +228,96 @@ function readCells(fb: Framebuffer, grid: Grid, cache: TextCache): CellsRead {
 		};
 		cache.memo = memo;
 	}
-	const reader = new CellReader(fb, bank, grid.fonts);
-	const px = reader.pixels;
+	const hashes = memo.hashes;
 	const reading: CellReading = {
 		kind: CellKind.Blank,
 		char: " ",
 		second: "",
 		template: -1,
 		cursor: false,
+		exact: false,
 		fg: 0,
 		bg: 0,
 	};
-	let inked = 0;
-	let glyphs = 0;
+	const { cellWidth: cw, cellHeight: ch, columns } = grid;
+	const stride = fb.width;
 	let changed = 0;
-	let sure = 0;
-	let words = 0;
 	for (let r = 0; r < grid.rows; r++) {
-		reader.paper = paperOf(px, fb.width, grid, r);
-		for (let c = 0; c < grid.columns; c++) {
-			const i = r * grid.columns + c;
-			const x = grid.x0 + c * grid.cellWidth;
-			const y = grid.y0 + r * grid.cellHeight;
-			const h = cellHash(px, fb.width, x, y, grid.cellWidth, grid.cellHeight);
-			if (fresh || memo.hashes[i] !== h) {
-				memo.hashes[i] = h;
-				changed++;
-				reader.read(x, y, reading);
-				memo.kinds[i] = reading.kind;
-				memo.chars[i] = reading.char;
-				memo.seconds[i] = reading.second;
-				// A space shows only its background, cursor or not.
-				const fg = reading.char === " " ? reading.bg : reading.fg;
-				memo.attrs[i] = (fg << 6) | reading.bg;
-				memo.cursor[i] = reading.cursor ? 1 : 0;
-			}
-			const kind = memo.kinds[i];
-			if (kind !== CellKind.Blank) inked++;
-			if (kind === CellKind.Glyph || kind === CellKind.Uncertain) glyphs++;
-			if (kind === CellKind.Glyph) sure++;
-			if (kind !== CellKind.Unknown && WORDLIKE.test(memo.chars[i])) words++;
+		const y = grid.y0 + r * ch;
+		let rowChanged = false;
+		for (let c = 0; c < columns; c++) {
+			const x = grid.x0 + c * cw;
+			const i = r * columns + c;
+			const hash = cellHash(px, y * stride + x, stride, cw, ch);
+			if (!fresh && hashes[i] === hash) continue;
+			hashes[i] = hash;
+			if (!rowChanged) reader.paper = paperOf(px, stride, grid, r);
+			changed++;
+			rowChanged = true;
+			const seen = fresh ? known?.get(i) : undefined;
+			if (seen !== undefined) Object.assign(reading, seen);
+			else reader.read(x, y, reading);
+			const kind = reading.kind;
+			memo.kinds[i] = kind;
+			memo.chars[i] = reading.char;
+			memo.seconds[i] = reading.second;
+			memo.flags[i] =
+				(kind !== CellKind.Blank ? CellFlag.Inked : 0) |
+				(kind === CellKind.Glyph || kind === CellKind.Uncertain ? CellFlag.Glyph : 0) |
+				(kind === CellKind.Glyph ? CellFlag.Sure : 0) |
+				(kind !== CellKind.Unknown && WORDLIKE.test(reading.char) ? CellFlag.Wordlike : 0);
+			// A space shows only its background, cursor or not.
+			const fg = reading.char === " " ? reading.bg : reading.fg;
+			memo.attrs[i] = (fg << 6) | reading.bg;
+			memo.cursor[i] = reading.cursor ? 1 : 0;
+		}
+		if (rowChanged || fresh) {
+			let line = "";
+			for (let i = r * columns, end = i + columns; i < end; i++) line += memo.chars[i];
+			memo.lines[r] = line.trimEnd();
 		}
 	}
+	let inked = 0;
+	let glyphs = 0;
+	let sure = 0;
+	let words = 0;
+	for (let i = 0; i < count; i++) {
+		const f = memo.flags[i];
+		inked += f & CellFlag.Inked;
+		glyphs += (f & CellFlag.Glyph) >> 1;
+		sure += (f & CellFlag.Sure) >> 2;
+		words += (f & CellFlag.Wordlike) >> 3;
+	}
 	return { text: looksLikeText(inked, glyphs, sure, words), inked, count, changed };
+}
+
+/**
+ * FNV-1a of a cell's pixels, run as two chains over alternate pixels so
+ * their multiplies overlap, then mixed into one word.
+ */
+function cellHash(px: Int32Array, at: number, stride: number, w: number, h: number): number {
+	let a = 0x811c9dc5;
+	let b = 0x050c5d1f;
+	for (let row = at, end = at + h * stride; row < end; row += stride) {
+		let p = row;
+		for (const pairs = row + (w & ~1); p < pairs; p += 2) {
+			a = Math.imul(a ^ px[p], 0x01000193);
+			b = Math.imul(b ^ px[p + 1], 0x01000193);
+		}
+		if (p < row + w) a = Math.imul(a ^ px[p], 0x01000193);
+	}
+	return (Math.imul(a ^ (b >>> 13), 0x85ebca6b) ^ b) >>> 0;
 }
 
 /**
  * The grid and font that read the screen best: every candidate scores a
  * few inked rows, and the font drawing most of their glyphs is chosen.
  * Undefined when no grid reads as text (a picture, or a blank screen).
+ * `known`: the sampled cells (by index) that read the same in that font
+ * alone, blanks and exact glyphs it draws, so they need no second read.
  */
-function detectGrid(fb: Framebuffer): Grid | undefined {
-	let best: Grid | undefined;
+function detectGrid(fb: Framebuffer): { grid: Grid; known: Map<number, CellReading> } | undefined {
+	let best: { grid: Grid; known: Map<number, CellReading> } | undefined;
 	let bestScore = -1;
 	const reading: CellReading = {
 		kind: CellKind.Blank,
@@ -268,6 +325,7 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 		second: "",
 		template: -1,
 		cursor: false,
+		exact: false,
 		fg: 0,
 		bg: 0,
 	};
@@ -275,6 +333,7 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 		const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 		const reader = new CellReader(fb, bank, grid.fonts);
 		const votes = new Array<number>(bank.fonts.length).fill(0);
+		const sampled = new Map<number, CellReading>();
 		let inked = 0;
 		let glyphs = 0;
 		let exact = 0;
@@ -289,6 +348,8 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 			reader.paper = paperOf(reader.pixels, fb.width, grid, r);
 			for (let c = 0; c < grid.columns; c++) {
 				reader.read(grid.x0 + c * grid.cellWidth, grid.y0 + r * grid.cellHeight, reading);
+				if (reading.kind === CellKind.Blank || reading.exact)
+					sampled.set(r * grid.columns + c, { ...reading });
 				if (reading.kind === CellKind.Blank) continue;
 				inked++;
 				if (reading.kind === CellKind.Unknown) {
@@ -308,7 +369,12 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
 		if (score > bestScore) {
 			bestScore = score;
 			const top = votes.indexOf(Math.max(...votes));
-			best = { ...grid, fonts: 1 << top };
+			const fonts = 1 << top;
+			const known = new Map<number, CellReading>();
+			for (const [i, seen] of sampled)
+				if (seen.kind === CellKind.Blank || bank.fontMask[seen.template] & fonts)
+					known.set(i, seen);
+			best = { grid: { ...grid, fonts }, known };
 		}
 		// Candidates come likeliest first: a clean read needs no rival.
 		if (inked >= SURE_CELLS && exact >= inked * 0.98) break;
@@ -320,7 +386,7 @@ function detectGrid(fb: Framebuffer): Grid | undefined {
  * The commonest colour (quantised) of a row's cells' top-left pixels, as
  * one such pixel: the row's background (a blue setup screen, a menu line).
  */
-function paperOf(px: Uint32Array, stride: number, grid: Grid, row: number): number {
+function paperOf(px: Int32Array, stride: number, grid: Grid, row: number): number {
 	const counts = new Uint16Array(64);
 	const at = (grid.y0 + row * grid.cellHeight) * stride + grid.x0;
 	for (let c = 0; c < grid.columns; c++) counts[quantise(px[at + c * grid.cellWidth])]++;
@@ -344,15 +410,6 @@ function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
 		uncertain: [],
 		screenHash: pixelHash(fb),
 	};
-}
-
-/** FNV-1a over a cell's pixels. */
-function cellHash(px: Uint32Array, stride: number, x: number, y: number, w: number, h: number) {
-	let hash = 0x811c9dc5;
-	for (let row = y * stride + x, end = row + h * stride; row < end; row += stride) {
-		for (let p = row; p < row + w; p++) hash = Math.imul(hash ^ px[p], 0x01000193);
-	}
-	return hash >>> 0;
 }
 
 /** Two independent 32-bit FNV-1a lanes, as 16 hex digits. */
