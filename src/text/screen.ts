@@ -60,6 +60,8 @@ export interface TextCache {
 
 interface CellMemo {
 	key: string;
+	/** The capture sequence (Framebuffer.damage) of the frame last read, if it had one. */
+	sequence?: number;
 	/**
 	 * Per cell, a hash of its pixels. (A copy of the last frame compares no
 	 * faster, and is one more frame held per console: 16 MB at 2560x1600,
@@ -199,7 +201,9 @@ interface CellsRead {
 /**
  * Reads every cell of the grid into cache.memo, reusing the previous
  * reading of cells whose pixels hash the same. On a new grid, the readings
- * `known` from detecting it (by cell index) are taken.
+ * `known` from detecting it (by cell index) are taken. When the frame's
+ * damage is told against the frame the memo last read, only cells meeting
+ * the damaged rectangle are hashed: the others' pixels are unchanged.
  */
 function readCells(
 	fb: Framebuffer,
@@ -241,11 +245,29 @@ function readCells(
 	};
 	const { cellWidth: cw, cellHeight: ch, columns } = grid;
 	const stride = fb.width;
+	const damage = fb.damage;
+	const since = memo.sequence;
+	memo.sequence = damage?.sequence;
+	let firstRow = 0;
+	let endRow = grid.rows;
+	let firstColumn = 0;
+	let endColumn = columns;
+	if (!fresh && damage !== undefined && since !== undefined && damage.since === since) {
+		const rect = damage.rect;
+		if (rect === null) {
+			endRow = 0;
+		} else {
+			firstRow = Math.max(0, Math.floor((rect.y - grid.y0) / ch));
+			endRow = Math.min(grid.rows, Math.floor((rect.y + rect.height - 1 - grid.y0) / ch) + 1);
+			firstColumn = Math.max(0, Math.floor((rect.x - grid.x0) / cw));
+			endColumn = Math.min(columns, Math.floor((rect.x + rect.width - 1 - grid.x0) / cw) + 1);
+		}
+	}
 	let changed = 0;
-	for (let r = 0; r < grid.rows; r++) {
+	for (let r = firstRow; r < endRow; r++) {
 		const y = grid.y0 + r * ch;
 		let rowChanged = false;
-		for (let c = 0; c < columns; c++) {
+		for (let c = firstColumn; c < endColumn; c++) {
 			const x = grid.x0 + c * cw;
 			const i = r * columns + c;
 			const hash = cellHash(px, y * stride + x, stride, cw, ch);

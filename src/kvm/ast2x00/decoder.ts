@@ -1,6 +1,6 @@
 import { LimitError, ProtocolError } from "../../errors.ts";
 import { checkScreenBudget, DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH } from "../../image/budget.ts";
-import type { Framebuffer } from "../../image/framebuffer.ts";
+import type { Framebuffer, PixelRect } from "../../image/framebuffer.ts";
 import {
 	BitReader,
 	bitsAt,
@@ -129,6 +129,7 @@ export class Ast2x00Decoder {
 	private quantKey = "";
 	private readonly vqColour = new Int32Array(4);
 	private readonly vqSlot = new Uint8Array(4);
+	#touched: PixelRect | null = null;
 
 	constructor(limits?: { maxWidth?: number; maxHeight?: number }) {
 		this.maxWidth = limits?.maxWidth ?? DEFAULT_MAX_WIDTH;
@@ -140,10 +141,23 @@ export class Ast2x00Decoder {
 		checkHeader(header, this.maxWidth, this.maxHeight);
 	}
 
+	/**
+	 * The pixels the last decode may have changed: the bounding box of the
+	 * blocks it carried (the whole screen after a size change), null when it
+	 * carried none. After a decode that threw, the whole screen.
+	 */
+	get touched(): PixelRect | null {
+		return this.#touched;
+	}
+
 	/** Decodes one compressed frame into the persistent framebuffer and returns it. A size change reallocates (and clears). */
 	decode(header: Ast2x00FrameHeader, stream: Uint8Array): Framebuffer {
 		checkHeader(header, this.maxWidth, this.maxHeight);
+		const resized =
+			this.fb === null || this.fb.width !== header.width || this.fb.height !== header.height;
 		const fb = this.framebuffer(header);
+		// Until the frame ends cleanly, any block may have been written.
+		this.#touched = { x: 0, y: 0, width: fb.width, height: fb.height };
 		this.loadQuant(header);
 		const r = this.reader;
 		r.reset(stream);
@@ -161,6 +175,10 @@ export class Ast2x00Decoder {
 		const blocks = cols * rows;
 		let x = 0;
 		let y = 0;
+		let minX = cols;
+		let minY = rows;
+		let maxX = -1;
+		let maxY = -1;
 		for (let n = 0; ; n++) {
 			if (r.pos + HEADER_BITS > r.end) {
 				throw new ProtocolError(`ASPEED stream truncated: no frame-end code after ${n} blocks`);
@@ -168,7 +186,19 @@ export class Ast2x00Decoder {
 			const start = r.pos;
 			const w = r.window;
 			const code = w >>> 28;
-			if (code === BlockCode.FRAME_END) return fb;
+			if (code === BlockCode.FRAME_END) {
+				if (!resized)
+					this.#touched =
+						maxX < 0
+							? null
+							: {
+									x: minX * size,
+									y: minY * size,
+									width: Math.min((maxX + 1) * size, fb.width) - minX * size,
+									height: Math.min((maxY + 1) * size, fb.height) - minY * size,
+								};
+				return fb;
+			}
 			if (n === blocks) {
 				throw new ProtocolError(
 					`ASPEED stream: more than ${blocks} blocks without a frame-end code`,
@@ -186,6 +216,10 @@ export class Ast2x00Decoder {
 			} else {
 				r.skip(HEADER_BITS);
 			}
+			if (x < minX) minX = x;
+			if (x > maxX) maxX = x;
+			if (y < minY) minY = y;
+			if (y > maxY) maxY = y;
 			switch (code & 7) {
 				case BlockCode.JPEG:
 					this.jpeg(fb, x, y, header.mode420, QUANT_NORMAL);
