@@ -151,7 +151,7 @@ describe("reading only damaged cells", () => {
 		expect(read(again).lines[6]).toBe("no damage told");
 	});
 
-	it("the decoder names the blocks a skip-coded frame carried, and the whole screen on a first frame", () => {
+	it("the decoder names the blocks whose pixels a frame changed, and the whole screen on a new size", () => {
 		const decoder = new Ast2x00Decoder();
 		const header = { width: on.width, height: on.height, ...STREAM };
 		decoder.decode(header, encodeAst2x00(panicOn, STREAM));
@@ -162,5 +162,14 @@ describe("reading only damaged cells", () => {
 		expect(blink).toEqual({ x: 0, y: 384, width: 16, height: 16 });
 		decoder.decode(header, encodeAst2x00(panicOff, { ...STREAM, previous: panicOff }));
 		expect(decoder.touched).toBeNull();
+		// A full frame (what GET_FULL_SCREEN brings) names only the blocks whose pixels changed.
+		decoder.decode(header, encodeAst2x00(panicOn, STREAM));
+		expect(decoder.touched).toEqual(blink);
+		decoder.decode(header, encodeAst2x00(panicOn, STREAM));
+		expect(decoder.touched).toBeNull();
+		// A size change: the whole screen.
+		const small = renderConsoleScreen(LINES.slice(0, 3), { width: 640, height: 480, cellWidth: 8 });
+		decoder.decode({ ...header, width: 640, height: 480 }, encodeAst2x00(small, STREAM));
+		expect(decoder.touched).toEqual({ x: 0, y: 0, width: 640, height: 480 });
 	});
 });
