@@ -30,7 +30,13 @@
 import { concatBytes } from "../bytes.ts";
 import { describeRedirect } from "../http/redirect.ts";
 import { fetchUpgrade } from "../http/upgrade.ts";
-import type { Framebuffer } from "../image/framebuffer.ts";
+import {
+	type Framebuffer,
+	type FrameDamage,
+	nextCaptureSequence,
+	type PixelRect,
+	unionRect,
+} from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
 import { quoteServerText } from "../server-text.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
@@ -66,6 +72,8 @@ export interface FrameDecoder {
 	/** Throws unless frames with this header are taken; called before their compressed bytes are held. */
 	check?(header: VideoFrameHeader): void;
 	decode(header: VideoFrameHeader, stream: Uint8Array): Framebuffer;
+	/** The pixels the last decode changed (null: none); a decoder without it counts as changing all. */
+	readonly touched?: PixelRect | null;
 }
 
 export interface KvmConnectOptions {
@@ -142,6 +150,10 @@ export class KvmClient {
 	#power: PowerState = "unknown";
 	/** The decoder's current screen (it reuses this framebuffer), once a frame was decoded. */
 	#screen: Framebuffer | null = null;
+	/** The sequence of the last capture returned; undefined before the first. */
+	#lastCapture: number | undefined;
+	/** Pixels changed since the last capture returned: null none, undefined unknown. */
+	#damaged: PixelRect | null | undefined = null;
 	#framesStarted = 0;
 	#waiter: Waiter | null = null;
 	#quiet: ReturnType<typeof setTimeout> | undefined;
@@ -334,7 +346,10 @@ export class KvmClient {
 					if (e.startedAt <= after) return;
 					// The decoder reuses its framebuffer for the next frame; the caller keeps this one.
 					const { width, height, rgba } = e.frame.framebuffer;
-					return { ...e.frame, framebuffer: { width, height, rgba: rgba.slice() } };
+					return {
+						...e.frame,
+						framebuffer: { width, height, rgba: rgba.slice(), damage: this.#takeDamage() },
+					};
 				}
 				case "unchanged":
 					if (e.startedAt > after && ++unchanged <= MAX_FULL_SCREEN_RETRIES) {
@@ -609,7 +624,18 @@ export class KvmClient {
 						"the BMC sends RC4-encrypted video; turn KVM encryption off in its settings",
 					);
 				}
+				// Unknown until the decode ends: a frame that throws may have written anywhere.
+				const damaged = this.#damaged;
+				this.#damaged = undefined;
 				const framebuffer = this.#decoder.decode(frame.header, frame.stream);
+				const touched = this.#decoder.touched;
+				const resized =
+					this.#screen !== null &&
+					(this.#screen.width !== framebuffer.width || this.#screen.height !== framebuffer.height);
+				this.#damaged =
+					damaged === undefined || touched === undefined || resized
+						? undefined
+						: unionRect(damaged, touched);
 				this.#screen = framebuffer;
 				this.#waiter?.event({
 					kind: "frame",
@@ -620,6 +646,18 @@ export class KvmClient {
 			}
 		}
 		this.#waiter?.event({ kind: "packet", packet });
+	}
+
+	/** Numbers the capture being returned and says what changed since the one before. */
+	#takeDamage(): FrameDamage {
+		const sequence = nextCaptureSequence();
+		const known = this.#lastCapture !== undefined && this.#damaged !== undefined;
+		const damage = known
+			? { sequence, since: this.#lastCapture, rect: this.#damaged ?? null }
+			: { sequence, since: undefined, rect: null };
+		this.#lastCapture = sequence;
+		this.#damaged = null;
+		return damage;
 	}
 
 	/**
