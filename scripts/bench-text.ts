@@ -5,7 +5,7 @@
  * Screens are drawn from the font tables with their true text
  * (test/support/text-screens.ts), independently of the reader.
  */
-import type { Framebuffer } from "../src/image/framebuffer.ts";
+import { type Framebuffer, nextCaptureSequence } from "../src/image/framebuffer.ts";
 import { Ast2x00Decoder, encodeAst2x00 } from "../src/kvm/ast2x00/index.ts";
 import { KERNEL_PANIC_LINES, renderConsoleScreen } from "../src/providers/demo/console-screen.ts";
 import { newTextCache, readScreenText, ScreenWatcher } from "../src/text/index.ts";
@@ -274,7 +274,10 @@ function fbconLog(from: number, cursor: boolean): Framebuffer {
  * console's cache. "new text": every cell differs from the last frame
  * (a scroll), so all are read again. "cursor blink": the BMC sends only
  * the cursor's blocks (skip-coded) and the decoder applies them to the
- * framebuffer it keeps; the watcher reads that one cell again.
+ * framebuffer it keeps; the watcher hashes only the cells meeting the
+ * rectangle the decoder reports touched (the damage a link attaches), and
+ * reads the cursor's cell again. "blink, no damage": the same frames without
+ * damage, so every cell is hashed (a link that cannot say what changed).
  */
 function printWaitStep(): void {
 	console.log(
@@ -285,7 +288,7 @@ function printWaitStep(): void {
 	);
 	console.log(
 		"screen".padEnd(30),
-		"update".padEnd(20),
+		"update".padEnd(24),
 		"bytes".padStart(7),
 		"decode".padStart(15),
 		"watch step".padStart(15),
@@ -320,24 +323,39 @@ function printWaitStep(): void {
 			const blinkDecoder = new Ast2x00Decoder();
 			blinkDecoder.decode(header, encode(on));
 			const blinkDecode = time((i) => blinkDecoder.decode(header, blink[i % 2]));
-			const blinkFrames = blink.map((s) => ({
-				...header,
-				rgba: new Uint8Array(blinkDecoder.decode(header, s).rgba),
-			}));
-			const watcher = new ScreenWatcher(newTextCache());
-			watcher.observe(blinkFrames[1], 0);
-			const blinkStep = time((i) => {
-				const step = watcher.observe(blinkFrames[i % 2], i * 500);
-				if (step.changedFromStart) throw new Error(`${c.name}: a cursor blink counted as a change`);
+			// Each blink frame with the rectangle the decoder reports for it, as the link attaches it.
+			const blinkFrames = blink.map((s) => {
+				const fb = blinkDecoder.decode(header, s);
+				return { fb: { ...header, rgba: new Uint8Array(fb.rgba) }, touched: blinkDecoder.touched };
 			});
+			const blinkSteps = (withDamage: boolean) => {
+				const watcher = new ScreenWatcher(newTextCache());
+				let since = nextCaptureSequence();
+				watcher.observe(
+					{ ...blinkFrames[1].fb, damage: { sequence: since, since: undefined, rect: null } },
+					0,
+				);
+				return time((i) => {
+					const { fb, touched } = blinkFrames[i % 2];
+					const sequence = nextCaptureSequence();
+					const damage = { sequence, since, rect: touched ?? null };
+					since = sequence;
+					const step = watcher.observe(withDamage ? { ...fb, damage } : fb, i * 500);
+					if (step.changedFromStart)
+						throw new Error(`${c.name}: a cursor blink counted as a change`);
+				});
+			};
+			const blinkStepFull = blinkSteps(false);
+			const blinkStep = blinkSteps(true);
 
 			for (const [update, bytes, decode, step] of [
 				[`${mode} new text`, full[0].length, fullDecode, fullStep],
+				[`${mode} blink, no damage`, blink[0].length, blinkDecode, blinkStepFull],
 				[`${mode} cursor blink`, blink[0].length, blinkDecode, blinkStep],
 			] as const) {
 				console.log(
 					c.name.padEnd(30),
-					update.padEnd(20),
+					update.padEnd(24),
 					String(bytes).padStart(7),
 					fmt(decode),
 					fmt(step),
