@@ -30,13 +30,7 @@
 import { concatBytes } from "../bytes.ts";
 import { describeRedirect } from "../http/redirect.ts";
 import { fetchUpgrade } from "../http/upgrade.ts";
-import {
-	type Framebuffer,
-	type FrameDamage,
-	nextCaptureSequence,
-	type PixelRect,
-	unionRect,
-} from "../image/framebuffer.ts";
+import { DamageLog, type Framebuffer, type PixelRect } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
 import { quoteServerText } from "../server-text.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
@@ -150,10 +144,8 @@ export class KvmClient {
 	#power: PowerState = "unknown";
 	/** The decoder's current screen (it reuses this framebuffer), once a frame was decoded. */
 	#screen: Framebuffer | null = null;
-	/** The sequence of the last capture returned; undefined before the first. */
-	#lastCapture: number | undefined;
-	/** Pixels changed since the last capture returned: null none, undefined unknown. */
-	#damaged: PixelRect | null | undefined = null;
+	/** What the decoder changed between the captures returned. */
+	readonly #damage = new DamageLog();
 	#framesStarted = 0;
 	#waiter: Waiter | null = null;
 	#quiet: ReturnType<typeof setTimeout> | undefined;
@@ -348,7 +340,7 @@ export class KvmClient {
 					const { width, height, rgba } = e.frame.framebuffer;
 					return {
 						...e.frame,
-						framebuffer: { width, height, rgba: rgba.slice(), damage: this.#takeDamage() },
+						framebuffer: { width, height, rgba: rgba.slice(), damage: this.#damage.take() },
 					};
 				}
 				case "unchanged":
@@ -624,18 +616,18 @@ export class KvmClient {
 						"the BMC sends RC4-encrypted video; turn KVM encryption off in its settings",
 					);
 				}
-				// Unknown until the decode ends: a frame that throws may have written anywhere.
-				const damaged = this.#damaged;
-				this.#damaged = undefined;
-				const framebuffer = this.#decoder.decode(frame.header, frame.stream);
-				const touched = this.#decoder.touched;
+				let framebuffer: Framebuffer;
+				try {
+					framebuffer = this.#decoder.decode(frame.header, frame.stream);
+				} catch (e) {
+					// A frame that throws may have written anywhere.
+					this.#damage.add(undefined);
+					throw e;
+				}
 				const resized =
 					this.#screen !== null &&
 					(this.#screen.width !== framebuffer.width || this.#screen.height !== framebuffer.height);
-				this.#damaged =
-					damaged === undefined || touched === undefined || resized
-						? undefined
-						: unionRect(damaged, touched);
+				this.#damage.add(resized ? undefined : this.#decoder.touched);
 				this.#screen = framebuffer;
 				this.#waiter?.event({
 					kind: "frame",
@@ -646,18 +638,6 @@ export class KvmClient {
 			}
 		}
 		this.#waiter?.event({ kind: "packet", packet });
-	}
-
-	/** Numbers the capture being returned and says what changed since the one before. */
-	#takeDamage(): FrameDamage {
-		const sequence = nextCaptureSequence();
-		const known = this.#lastCapture !== undefined && this.#damaged !== undefined;
-		const damage = known
-			? { sequence, since: this.#lastCapture, rect: this.#damaged ?? null }
-			: { sequence, since: undefined, rect: null };
-		this.#lastCapture = sequence;
-		this.#damaged = null;
-		return damage;
 	}
 
 	/**

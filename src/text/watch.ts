@@ -9,7 +9,7 @@
  * is a change only once it has held for HOLD_MS without going back, or,
  * frame to frame, only when the area shows a state it has not shown before.
  */
-import type { Framebuffer } from "../image/framebuffer.ts";
+import { type Framebuffer, pixelWords } from "../image/framebuffer.ts";
 import { newTextCache, readScreenText, type ScreenText, type TextCache } from "./screen.ts";
 
 const TILE = 16;
@@ -105,10 +105,7 @@ function tileHashes(fb: Framebuffer): Tiles {
 	const columns = Math.ceil(fb.width / TILE);
 	const rows = Math.ceil(fb.height / TILE);
 	const hashes = new Uint32Array(columns * rows).fill(0x811c9dc5);
-	const px =
-		fb.rgba.byteOffset % 4 === 0
-			? new Uint32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height)
-			: new Uint32Array(fb.rgba.slice().buffer);
+	const px = pixelWords(fb);
 	for (let y = 0; y < fb.height; y++) {
 		const rowTiles = (y >> 4) * columns;
 		for (let x = 0, p = y * fb.width; x < fb.width; x++, p++) {

@@ -292,7 +292,11 @@ describe("KvmClient", () => {
 		expect(second).toEqual({
 			sequence: expect.any(Number),
 			since: first?.sequence,
-			rect: { x: 0, y: 0, width: 24, height: 48 },
+			rects: [
+				{ x: 8, y: 0, width: 8, height: 8 },
+				{ x: 16, y: 0, width: 8, height: 8 },
+				{ x: 0, y: 40, width: 8, height: 8 },
+			],
 		});
 		expect(second?.sequence).toBeGreaterThan(first?.sequence ?? Infinity);
 		await expectClientClosedAll(mock);
@@ -327,7 +331,7 @@ describe("KvmClient", () => {
 		expect(second.framebuffer.damage).toEqual({
 			sequence: expect.any(Number),
 			since: first.framebuffer.damage?.sequence,
-			rect: null,
+			rects: [],
 		});
 		kvm.close();
 		await expectClientClosedAll(mock);

@@ -4,6 +4,7 @@
  * them, must read exactly as the full path (every cell hashed) does, and a
  * broken chain or unknown damage must fall back to the full path.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
 	type Framebuffer,
@@ -51,6 +52,13 @@ const off = renderConsoleScreen(LINES, { cursor: false });
 const panicOn = renderConsoleScreen(KERNEL_PANIC_LINES, { cursor: true });
 const panicOff = renderConsoleScreen(KERNEL_PANIC_LINES, { cursor: false });
 
+/** Scribbles a pattern no font has over the left half of cell (row, col) of 9x16 cells. */
+function blot(fb: Framebuffer, row: number, col: number): void {
+	for (let y = row * 16 + 2; y < row * 16 + 14; y++)
+		for (let x = col * 9; x < col * 9 + 4; x++)
+			if ((x * 7 + y * 3) % 5 < 2) fb.rgba.set([0xaa, 0xaa, 0xaa, 255], (y * fb.width + x) * 4);
+}
+
 /** Reads each frame with damage into one cache, and without into another; both must agree. */
 function twoReaders() {
 	const damaged = newTextCache();
@@ -71,7 +79,7 @@ describe("reading only damaged cells", () => {
 		const read = twoReaders();
 		let since = nextCaptureSequence();
 		const first = send(on);
-		read(withDamage(first.fb, { sequence: since, since: undefined, rect: null }));
+		read(withDamage(first.fb, { sequence: since, since: undefined, rects: [] }));
 		const screens = [
 			off,
 			on,
@@ -88,7 +96,7 @@ describe("reading only damaged cells", () => {
 		for (const screen of screens) {
 			const { fb, touched } = send(screen);
 			const sequence = nextCaptureSequence();
-			seen.push(read(withDamage(fb, { sequence, since, rect: touched })));
+			seen.push(read(withDamage(fb, { sequence, since, rects: touched ? [touched] : [] })));
 			since = sequence;
 		}
 		expect(seen[2].lines[3]).toBe("a new line of text");
@@ -104,13 +112,13 @@ describe("reading only damaged cells", () => {
 		const cache = newTextCache();
 		const first = nextCaptureSequence();
 		readScreenText(
-			withDamage(send(on).fb, { sequence: first, since: undefined, rect: null }),
+			withDamage(send(on).fb, { sequence: first, since: undefined, rects: [] }),
 			cache,
 		);
 		// The text changes, but the damage (falsely) names nothing: nothing is read again.
 		const changed = send(renderConsoleScreen(edited(3, "changed"), { cursor: true })).fb;
 		const trusted = readScreenText(
-			withDamage(changed, { sequence: nextCaptureSequence(), since: first, rect: null }),
+			withDamage(changed, { sequence: nextCaptureSequence(), since: first, rects: [] }),
 			cache,
 		);
 		expect(trusted.lines[3]).toBe(LINES[3]);
@@ -120,7 +128,7 @@ describe("reading only damaged cells", () => {
 		const send = bmcStream();
 		const read = twoReaders();
 		const first = nextCaptureSequence();
-		read(withDamage(send(on).fb, { sequence: first, since: undefined, rect: null }));
+		read(withDamage(send(on).fb, { sequence: first, since: undefined, rects: [] }));
 		// A capture nobody read text from: row 3 changed there.
 		const missed = nextCaptureSequence();
 		send(renderConsoleScreen(edited(3, "changed unseen"), { cursor: true }));
@@ -131,7 +139,11 @@ describe("reading only damaged cells", () => {
 		expect(touched).not.toBeNull();
 		expect((touched as PixelRect).y).toBeGreaterThan(300);
 		const text = read(
-			withDamage(fb, { sequence: nextCaptureSequence(), since: missed, rect: touched }),
+			withDamage(fb, {
+				sequence: nextCaptureSequence(),
+				since: missed,
+				rects: touched ? [touched] : [],
+			}),
 		);
 		expect(text.lines[3]).toBe("changed unseen");
 	});
@@ -140,15 +152,67 @@ describe("reading only damaged cells", () => {
 		const send = bmcStream();
 		const read = twoReaders();
 		const first = nextCaptureSequence();
-		read(withDamage(send(on).fb, { sequence: first, since: undefined, rect: null }));
+		read(withDamage(send(on).fb, { sequence: first, since: undefined, rects: [] }));
 		const fb = send(renderConsoleScreen(edited(5, "after a mode change"), { cursor: true })).fb;
 		const unknown = read(
-			withDamage(fb, { sequence: nextCaptureSequence(), since: undefined, rect: null }),
+			withDamage(fb, { sequence: nextCaptureSequence(), since: undefined, rects: [] }),
 		);
 		expect(unknown.lines[5]).toBe("after a mode change");
 		// And a frame with no damage at all.
 		const again = send(renderConsoleScreen(edited(6, "no damage told"), { cursor: true })).fb;
 		expect(read(again).lines[6]).toBe("no damage told");
+	});
+
+	it("reads any run of edits, blinks, blots and returns exactly as a fresh reader does", () => {
+		// Cell states that come back (a blink, an edit undone) are taken from the
+		// reader's memory, not read again: they must read as a fresh reader reads them.
+		const screens = [
+			LINES,
+			edited(3, "a new line"),
+			edited(3, "a newer line"),
+			edited(7, ""),
+			// The cursor moves up.
+			LINES.slice(0, 12),
+		];
+		fc.assert(
+			fc.property(
+				fc.array(
+					fc.record({
+						screen: fc.integer({ min: 0, max: screens.length - 1 }),
+						cursor: fc.boolean(),
+						// Ink matching no glyph in a cell: an uncertain cell comes and goes.
+						blot: fc.option(fc.integer({ min: 0, max: 79 }), { nil: undefined }),
+					}),
+					{ minLength: 1, maxLength: 8 },
+				),
+				fc.boolean(),
+				(steps, lossy) => {
+					const send = bmcStream();
+					const cache = newTextCache();
+					let since: number | undefined;
+					for (const step of steps) {
+						const screen = renderConsoleScreen(screens[step.screen], { cursor: step.cursor });
+						if (step.blot !== undefined) blot(screen, 10, step.blot);
+						let fb = screen;
+						if (lossy) {
+							const sent = send(screen);
+							const sequence = nextCaptureSequence();
+							fb = withDamage(sent.fb, {
+								sequence,
+								since,
+								rects: sent.touched ? [sent.touched] : [],
+							});
+							since = sequence;
+						}
+						const fresh = newTextCache();
+						fresh.lastCursor = cache.lastCursor && { ...cache.lastCursor };
+						const { damage: _, ...plain } = fb;
+						expect(readScreenText(fb, cache)).toEqual(readScreenText(plain, fresh));
+					}
+				},
+			),
+			{ numRuns: 20 },
+		);
 	});
 
 	it("the decoder names the blocks whose pixels a frame changed, and the whole screen on a new size", () => {
