@@ -5,6 +5,8 @@
  * Screens are drawn from the font tables with their true text
  * (test/support/text-screens.ts), independently of the reader.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { concatBytes } from "../src/bytes.ts";
 import { type Framebuffer, nextCaptureSequence, type PixelRect } from "../src/image/framebuffer.ts";
 import { Ast2x00Decoder, encodeAst2x00 } from "../src/kvm/ast2x00/index.ts";
@@ -12,6 +14,7 @@ import { KERNEL_PANIC_LINES, renderConsoleScreen } from "../src/providers/demo/c
 import { newTextCache, readScreenText, ScreenWatcher } from "../src/text/index.ts";
 import { RGB888_LE } from "../src/vnc/pixel-format.ts";
 import { Encoding, RfbClient } from "../src/vnc/rfb.ts";
+import { CAPTURE_HEADERS } from "../test/support/captures.ts";
 import {
 	bootLogLines,
 	type DrawnScreen,
@@ -21,6 +24,7 @@ import {
 } from "../test/support/text-screens.ts";
 import { MiniRfbServer } from "../test/vnc/mini-server.ts";
 
+const VECTORS = resolve(import.meta.dirname, "../../shared/vectors/ast2x00");
 const WARMUP_RUNS = 5;
 const TIMED_RUNS = 21;
 /**
@@ -375,6 +379,62 @@ function printWaitStep(): void {
 			watchBlinks(c.name, vnc.frames, true),
 		);
 	}
+	printDesktopCaret();
+}
+
+/** A text caret blinking on the real Ubuntu desktop capture: a graphical screen, hashed by tiles. */
+function printDesktopCaret(): void {
+	const name = "ubuntu desktop 800x600 (real)";
+	const file = join(VECTORS, "ubuntu_444_800x600_0chrom_0lum.bin");
+	if (!existsSync(file)) {
+		console.log(`${name.padEnd(30)} skipped: ${file} is not there (../shared/vectors)`);
+		return;
+	}
+	const header = CAPTURE_HEADERS.ubuntu_444_800x600_0chrom_0lum;
+	const off = new Ast2x00Decoder().decode(header, new Uint8Array(readFileSync(file)));
+	const plain = { width: off.width, height: off.height, rgba: off.rgba.slice() };
+	const on = { ...plain, rgba: plain.rgba.slice() };
+	// A 2x16 caret in a text field's place.
+	for (let y = 300; y < 316; y++)
+		on.rgba.fill(0, (y * on.width + 400) * 4, (y * on.width + 402) * 4);
+	for (let i = 3; i < on.rgba.length; i += 4) on.rgba[i] = 255;
+	const encode = (fb: Framebuffer, previous: Framebuffer) =>
+		encodeAst2x00(fb, { mode420: header.mode420, selector: header.selector, previous });
+	const blink = [encode(on, plain), encode(plain, on)];
+	const decoder = new Ast2x00Decoder();
+	decoder.decode(
+		header,
+		encodeAst2x00(plain, { mode420: header.mode420, selector: header.selector }),
+	);
+	const decode = time(
+		(i) => decoder.decode(header, blink[i % 2]),
+		WAIT_WARMUP_RUNS,
+		WAIT_TIMED_RUNS,
+	);
+	const frames = blink.map((stream) => {
+		const fb = decoder.decode(header, stream);
+		const touched = decoder.touched;
+		return {
+			fb: { width: fb.width, height: fb.height, rgba: fb.rgba.slice() },
+			rects: touched ? [touched] : [],
+		};
+	});
+	const mode = header.mode420 ? "4:2:0" : "4:4:4";
+	printWaitRow(
+		name,
+		`${mode} caret, no damage`,
+		blink[0].length,
+		decode,
+		watchBlinks(name, frames, false),
+		false,
+	);
+	printWaitRow(
+		name,
+		`${mode} caret blink`,
+		blink[0].length,
+		decode,
+		watchBlinks(name, frames, true),
+	);
 }
 
 type Timing = { median: number; best: number };

@@ -5,6 +5,7 @@
 import { type Framebuffer, type PixelRect, pixelWords } from "../image/framebuffer.ts";
 import { CellKind, CellReader, type CellReading, quantise } from "./cell.ts";
 import { CELL_SIZES, type GlyphBank, glyphBank } from "./glyphs.ts";
+import { hex, screenTiles, type Tiles, tilesHash } from "./tiles.ts";
 
 export interface UncertainCell {
 	row: number;
@@ -54,6 +55,8 @@ export interface TextCache {
 	grids: Map<string, Grid>;
 	memo?: CellMemo;
 	lastCursor?: { row: number; col: number };
+	/** The tiles of the last graphical screen read (what its screenHash is made of). */
+	tiles?: Tiles;
 	/** The memo key of a screen where no grid read as text. */
 	noGrid?: string;
 }
@@ -184,8 +187,10 @@ export function readScreenText(fb: Framebuffer, cache: TextCache = newTextCache(
 		}
 		if (grid !== undefined) cache.grids.set(key, grid);
 	}
-	if (grid === undefined || cells === undefined || !cells.text)
-		return graphical(fb, grid?.columns ?? 0, grid?.rows ?? 0);
+	if (grid === undefined || cells === undefined || !cells.text) {
+		cache.tiles = screenTiles(fb, cache.tiles);
+		return graphical(grid?.columns ?? 0, grid?.rows ?? 0, tilesHash(cache.tiles));
+	}
 	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 	const memo = cache.memo as CellMemo;
 	if (memo.content === undefined)
@@ -279,6 +284,8 @@ function readCells(
 			glyphs: 0,
 			sure: 0,
 			words: 0,
+			sequence: undefined,
+			content: undefined,
 		};
 		cache.memo = memo;
 	}
@@ -314,7 +321,11 @@ function readCells(
 		cursor: 0,
 		flags: 0,
 	};
-	for (const { firstRow, endRow, firstColumn, endColumn } of areas) {
+	const { kinds, chars, seconds, attrs, cursor, flags, toggles } = memo;
+	// The text test's counts, kept as cells change.
+	let { inked, glyphs, sure, words } = memo;
+	for (let k = 0; k < areas.length; k++) {
+		const { firstRow, endRow, firstColumn, endColumn } = areas[k];
 		for (let r = firstRow; r < endRow; r++) {
 			const y = grid.y0 + r * ch;
 			let rowEdited = false;
@@ -323,7 +334,7 @@ function readCells(
 				const i = r * columns + c;
 				const hash = cellHash(px, y * stride + x, stride, cw, ch);
 				if (!fresh && hashes[i] === hash) continue;
-				const toggled = fresh ? undefined : memo.toggles.get(i);
+				const toggled = fresh || toggles.size === 0 ? undefined : toggles.get(i);
 				if (!fresh && changed < TOGGLES_PER_READ) keepState(memo, i);
 				hashes[i] = hash;
 				changed++;
@@ -340,39 +351,38 @@ function readCells(
 					}
 					stateOf(reading, state);
 				}
-				if (memo.chars[i] !== state.char) rowEdited = true;
-				if (
-					rowEdited ||
-					doubtful(memo.kinds[i]) !== doubtful(state.kind) ||
-					memo.seconds[i] !== state.second ||
-					memo.attrs[i] !== state.attr
+				if (chars[i] !== state.char) rowEdited = edited = true;
+				else if (
+					doubtful(kinds[i]) !== doubtful(state.kind) ||
+					seconds[i] !== state.second ||
+					attrs[i] !== state.attr
 				)
 					edited = true;
-				memo.kinds[i] = state.kind;
-				memo.chars[i] = state.char;
-				memo.seconds[i] = state.second;
-				memo.attrs[i] = state.attr;
-				memo.cursor[i] = state.cursor;
+				kinds[i] = state.kind;
+				chars[i] = state.char;
+				seconds[i] = state.second;
+				attrs[i] = state.attr;
+				cursor[i] = state.cursor;
 				if (state.cursor && (memo.cursorAt < 0 || i < memo.cursorAt)) memo.cursorAt = i;
-				else if (!state.cursor && i === memo.cursorAt) memo.cursorAt = memo.cursor.indexOf(1, i);
-				countFlags(memo, memo.flags[i], -1);
-				countFlags(memo, state.flags, 1);
-				memo.flags[i] = state.flags;
+				else if (!state.cursor && i === memo.cursorAt) memo.cursorAt = cursor.indexOf(1, i);
+				const was = flags[i];
+				const now = state.flags;
+				inked += (now & CellFlag.Inked) - (was & CellFlag.Inked);
+				glyphs += ((now & CellFlag.Glyph) - (was & CellFlag.Glyph)) >> 1;
+				sure += ((now & CellFlag.Sure) - (was & CellFlag.Sure)) >> 2;
+				words += ((now & CellFlag.Wordlike) - (was & CellFlag.Wordlike)) >> 3;
+				flags[i] = now;
 			}
 			if (rowEdited || fresh) {
 				let line = "";
-				for (let i = r * columns, end = i + columns; i < end; i++) line += memo.chars[i];
+				for (let i = r * columns, end = i + columns; i < end; i++) line += chars[i];
 				memo.lines[r] = line.trimEnd();
 			}
 		}
 	}
+	Object.assign(memo, { inked, glyphs, sure, words });
 	if (edited || fresh) memo.content = undefined;
-	return {
-		text: looksLikeText(memo.inked, memo.glyphs, memo.sure, memo.words),
-		inked: memo.inked,
-		count,
-		changed,
-	};
+	return { text: looksLikeText(inked, glyphs, sure, words), inked, count, changed };
 }
 
 /** The grid's cells a pixel rectangle meets, as row and column ranges (end exclusive). */
@@ -419,13 +429,6 @@ function keepState(memo: CellMemo, i: number): void {
 /** Whether a cell of this kind is listed as uncertain. */
 function doubtful(kind: number): boolean {
 	return kind === CellKind.Uncertain || kind === CellKind.Unknown;
-}
-
-function countFlags(memo: CellMemo, flags: number, sign: 1 | -1): void {
-	memo.inked += sign * (flags & CellFlag.Inked);
-	memo.glyphs += sign * ((flags & CellFlag.Glyph) >> 1);
-	memo.sure += sign * ((flags & CellFlag.Sure) >> 2);
-	memo.words += sign * ((flags & CellFlag.Wordlike) >> 3);
 }
 
 /**
@@ -536,7 +539,7 @@ function paperOf(px: Int32Array, stride: number, grid: Grid, row: number): numbe
 	return px[at];
 }
 
-function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
+function graphical(columns: number, rows: number, screenHash: string): ScreenText {
 	return {
 		isText: false,
 		columns,
@@ -545,20 +548,8 @@ function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
 		cursor: null,
 		font: null,
 		uncertain: [],
-		screenHash: pixelHash(fb),
+		screenHash,
 	};
-}
-
-/** Two independent 32-bit FNV-1a lanes, as 16 hex digits. */
-function pixelHash(fb: Framebuffer): string {
-	const px = pixelWords(fb);
-	let a = 0x811c9dc5;
-	let b = 0x01000193 ^ fb.width ^ (fb.height << 16);
-	for (let i = 0; i < px.length; i++) {
-		a = Math.imul(a ^ px[i], 0x01000193);
-		b = Math.imul(b ^ px[i], 0x5bd1e995) ^ (b >>> 15);
-	}
-	return `g${hex(a)}${hex(b)}`;
 }
 
 /** The text and colours hashed in two lanes, to be finished with the cursor by textHash. */
@@ -582,8 +573,4 @@ function textHash(lanes: [number, number], cursor: { row: number; col: number } 
 	const a = Math.imul(lanes[0] ^ v, 0x01000193);
 	const b = Math.imul(lanes[1] ^ v, 0x5bd1e995) ^ (lanes[1] >>> 15);
 	return `t${hex(a)}${hex(b)}`;
-}
-
-function hex(v: number): string {
-	return (v >>> 0).toString(16).padStart(8, "0");
 }
