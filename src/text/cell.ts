@@ -3,7 +3,7 @@
  * foreground on any background, noisy or not), turns them into a bit
  * pattern, and finds the glyph it is, either polarity (inverse video).
  */
-import type { Framebuffer } from "../image/framebuffer.ts";
+import { type Framebuffer, pixelWords } from "../image/framebuffer.ts";
 import { type GlyphBank, hashWords, popcount } from "./glyphs.ts";
 
 /**
@@ -91,10 +91,7 @@ export class CellReader {
 		this.fb = fb;
 		this.bank = bank;
 		this.preferred = preferred;
-		this.px =
-			fb.rgba.byteOffset % 4 === 0
-				? new Int32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height)
-				: new Int32Array(fb.rgba.slice().buffer);
+		this.px = pixelWords(fb);
 		this.pattern = new Uint32Array(bank.words);
 		this.inverse = new Uint32Array(bank.words);
 		this.soft = new Float32Array(bank.width * bank.height);

@@ -2,9 +2,10 @@
  * Reads a console screen: finds its cell grid and font, reads every cell,
  * and decides whether it is a text screen at all.
  */
-import type { Framebuffer } from "../image/framebuffer.ts";
+import { type Framebuffer, type PixelRect, pixelWords } from "../image/framebuffer.ts";
 import { CellKind, CellReader, type CellReading, quantise } from "./cell.ts";
 import { CELL_SIZES, type GlyphBank, glyphBank } from "./glyphs.ts";
+import { hex, screenTiles, type Tiles, tilesHash } from "./tiles.ts";
 
 export interface UncertainCell {
 	row: number;
@@ -54,12 +55,16 @@ export interface TextCache {
 	grids: Map<string, Grid>;
 	memo?: CellMemo;
 	lastCursor?: { row: number; col: number };
+	/** The tiles of the last graphical screen read (what its screenHash is made of). */
+	tiles?: Tiles;
 	/** The memo key of a screen where no grid read as text. */
 	noGrid?: string;
 }
 
 interface CellMemo {
 	key: string;
+	/** The capture sequence (Framebuffer.damage) of the frame last read, if it had one. */
+	sequence?: number;
 	/**
 	 * Per cell, a hash of its pixels. (A copy of the last frame compares no
 	 * faster, and is one more frame held per console: 16 MB at 2560x1600,
@@ -75,7 +80,40 @@ interface CellMemo {
 	seconds: string[];
 	attrs: Uint16Array;
 	cursor: Uint8Array;
+	/** The first cell with the cursor drawn over it, or -1. */
+	cursorAt: number;
+	/**
+	 * For a few cells that changed lately, by index: what each read before its
+	 * change. A blinking cursor toggles between two such states, so its cell
+	 * is not read again.
+	 */
+	toggles: Map<number, CellState>;
+	/** CellFlag counts over all cells, kept as cells change so a read costs only its changed cells. */
+	inked: number;
+	glyphs: number;
+	sure: number;
+	words: number;
+	/**
+	 * What the text and colours hash to, and the cells read with doubt; undefined
+	 * once a cell's reading changes. A blink changes the cursor, not these.
+	 */
+	content?: { lanes: [number, number]; uncertain: UncertainCell[] };
 }
+
+/** One cell's reading as the memo keeps it, with the hash of its pixels. */
+interface CellState {
+	hash: number;
+	kind: number;
+	char: string;
+	second: string;
+	attr: number;
+	cursor: number;
+	flags: number;
+}
+
+/** Changed cells per read whose former state is kept, and the most kept in all. */
+const TOGGLES_PER_READ = 8;
+const TOGGLES_KEPT = 64;
 
 export function newTextCache(): TextCache {
 	return { grids: new Map() };
@@ -149,20 +187,19 @@ export function readScreenText(fb: Framebuffer, cache: TextCache = newTextCache(
 		}
 		if (grid !== undefined) cache.grids.set(key, grid);
 	}
-	if (grid === undefined || cells === undefined || !cells.text)
-		return graphical(fb, grid?.columns ?? 0, grid?.rows ?? 0);
+	if (grid === undefined || cells === undefined || !cells.text) {
+		cache.tiles = screenTiles(fb, cache.tiles);
+		return graphical(grid?.columns ?? 0, grid?.rows ?? 0, tilesHash(cache.tiles));
+	}
 	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 	const memo = cache.memo as CellMemo;
-	const lines = memo.lines.slice();
-	const uncertain: UncertainCell[] = [];
-	let cursor: { row: number; col: number } | null = null;
-	for (let r = 0, i = 0; r < grid.rows; r++) {
-		for (let c = 0; c < grid.columns; c++, i++) {
-			if (memo.kinds[i] === CellKind.Uncertain || memo.kinds[i] === CellKind.Unknown)
-				uncertain.push({ row: r, col: c, best: memo.chars[i], second: memo.seconds[i] });
-			if (memo.cursor[i] && cursor === null) cursor = { row: r, col: c };
-		}
-	}
+	if (memo.content === undefined)
+		memo.content = {
+			lanes: contentLanes(memo.lines, memo.attrs),
+			uncertain: uncertainCells(memo, grid.columns),
+		};
+	const at = memo.cursorAt;
+	const cursor = at < 0 ? null : { row: Math.floor(at / grid.columns), col: at % grid.columns };
 	if (cursor) cache.lastCursor = cursor;
 	const fontIndex = 31 - Math.clz32(grid.fonts & -grid.fonts);
 	const font = cells.inked > 0 ? bank.fonts[fontIndex] : null;
@@ -170,12 +207,24 @@ export function readScreenText(fb: Framebuffer, cache: TextCache = newTextCache(
 		isText: true,
 		columns: grid.columns,
 		rows: grid.rows,
-		lines,
+		lines: memo.lines.slice(),
 		cursor,
 		font,
-		uncertain,
-		screenHash: textHash(lines, memo.attrs, cursor ?? cache.lastCursor ?? null),
+		uncertain: memo.content.uncertain.slice(),
+		screenHash: textHash(memo.content.lanes, cursor ?? cache.lastCursor ?? null),
 	};
+}
+
+/** The cells read with doubt, or ink matching no glyph, top to bottom. */
+function uncertainCells(memo: CellMemo, columns: number): UncertainCell[] {
+	const out: UncertainCell[] = [];
+	for (let i = 0; i < memo.kinds.length; i++) {
+		if (doubtful(memo.kinds[i])) {
+			const row = Math.floor(i / columns);
+			out.push({ row, col: i - row * columns, best: memo.chars[i], second: memo.seconds[i] });
+		}
+	}
+	return out;
 }
 
 function sameGrid(a: Grid, b: Grid): boolean {
@@ -199,7 +248,9 @@ interface CellsRead {
 /**
  * Reads every cell of the grid into cache.memo, reusing the previous
  * reading of cells whose pixels hash the same. On a new grid, the readings
- * `known` from detecting it (by cell index) are taken.
+ * `known` from detecting it (by cell index) are taken. When the frame's
+ * damage is told against the frame the memo last read, only cells meeting
+ * its rectangles are hashed: the others' pixels are unchanged.
  */
 function readCells(
 	fb: Framebuffer,
@@ -210,8 +261,10 @@ function readCells(
 	const bank = glyphBank(grid.cellWidth, grid.cellHeight) as GlyphBank;
 	const count = grid.columns * grid.rows;
 	const key = `${fb.width}x${fb.height}:${grid.cellWidth}x${grid.cellHeight}+${grid.x0}+${grid.y0}:${grid.fonts}`;
-	const reader = new CellReader(fb, bank, grid.fonts);
-	const px = reader.pixels;
+	const px = pixelWords(fb);
+	/** Made at the first cell that must be read: a blink may need none. */
+	let reader: CellReader | undefined;
+	let paperRow = -1;
 	let memo = cache.memo;
 	const fresh = memo === undefined || memo.key !== key;
 	if (memo === undefined || fresh) {
@@ -225,6 +278,14 @@ function readCells(
 			seconds: new Array<string>(count).fill(""),
 			attrs: new Uint16Array(count),
 			cursor: new Uint8Array(count),
+			cursorAt: -1,
+			toggles: new Map(),
+			inked: 0,
+			glyphs: 0,
+			sure: 0,
+			words: 0,
+			sequence: undefined,
+			content: undefined,
 		};
 		cache.memo = memo;
 	}
@@ -241,54 +302,133 @@ function readCells(
 	};
 	const { cellWidth: cw, cellHeight: ch, columns } = grid;
 	const stride = fb.width;
+	const damage = fb.damage;
+	const since = memo.sequence;
+	memo.sequence = damage?.sequence;
+	// Cell ranges to look at: all of them, or those meeting what the frame says changed.
+	const areas =
+		!fresh && damage !== undefined && since !== undefined && damage.since === since
+			? damage.rects.map((rect) => cellsMeeting(rect, grid))
+			: [{ firstRow: 0, endRow: grid.rows, firstColumn: 0, endColumn: columns }];
 	let changed = 0;
-	for (let r = 0; r < grid.rows; r++) {
-		const y = grid.y0 + r * ch;
-		let rowChanged = false;
-		for (let c = 0; c < columns; c++) {
-			const x = grid.x0 + c * cw;
-			const i = r * columns + c;
-			const hash = cellHash(px, y * stride + x, stride, cw, ch);
-			if (!fresh && hashes[i] === hash) continue;
-			hashes[i] = hash;
-			if (!rowChanged) reader.paper = paperOf(px, stride, grid, r);
-			changed++;
-			rowChanged = true;
-			const seen = fresh ? known?.get(i) : undefined;
-			if (seen !== undefined) Object.assign(reading, seen);
-			else reader.read(x, y, reading);
-			const kind = reading.kind;
-			memo.kinds[i] = kind;
-			memo.chars[i] = reading.char;
-			memo.seconds[i] = reading.second;
-			memo.flags[i] =
-				(kind !== CellKind.Blank ? CellFlag.Inked : 0) |
-				(kind === CellKind.Glyph || kind === CellKind.Uncertain ? CellFlag.Glyph : 0) |
-				(kind === CellKind.Glyph ? CellFlag.Sure : 0) |
-				(kind !== CellKind.Unknown && WORDLIKE.test(reading.char) ? CellFlag.Wordlike : 0);
-			// A space shows only its background, cursor or not.
-			const fg = reading.char === " " ? reading.bg : reading.fg;
-			memo.attrs[i] = (fg << 6) | reading.bg;
-			memo.cursor[i] = reading.cursor ? 1 : 0;
-		}
-		if (rowChanged || fresh) {
-			let line = "";
-			for (let i = r * columns, end = i + columns; i < end; i++) line += memo.chars[i];
-			memo.lines[r] = line.trimEnd();
+	let edited = false;
+	const state: CellState = {
+		hash: 0,
+		kind: 0,
+		char: " ",
+		second: "",
+		attr: 0,
+		cursor: 0,
+		flags: 0,
+	};
+	const { kinds, chars, seconds, attrs, cursor, flags, toggles } = memo;
+	// The text test's counts, kept as cells change.
+	let { inked, glyphs, sure, words } = memo;
+	for (let k = 0; k < areas.length; k++) {
+		const { firstRow, endRow, firstColumn, endColumn } = areas[k];
+		for (let r = firstRow; r < endRow; r++) {
+			const y = grid.y0 + r * ch;
+			let rowEdited = false;
+			for (let c = firstColumn; c < endColumn; c++) {
+				const x = grid.x0 + c * cw;
+				const i = r * columns + c;
+				const hash = cellHash(px, y * stride + x, stride, cw, ch);
+				if (!fresh && hashes[i] === hash) continue;
+				const toggled = fresh || toggles.size === 0 ? undefined : toggles.get(i);
+				if (!fresh && changed < TOGGLES_PER_READ) keepState(memo, i);
+				hashes[i] = hash;
+				changed++;
+				if (toggled?.hash === hash) {
+					Object.assign(state, toggled);
+				} else {
+					const seen = fresh ? known?.get(i) : undefined;
+					if (seen !== undefined) Object.assign(reading, seen);
+					else {
+						reader ??= new CellReader(fb, bank, grid.fonts);
+						if (paperRow !== r) reader.paper = paperOf(px, stride, grid, r);
+						paperRow = r;
+						reader.read(x, y, reading);
+					}
+					stateOf(reading, state);
+				}
+				if (chars[i] !== state.char) rowEdited = edited = true;
+				else if (
+					doubtful(kinds[i]) !== doubtful(state.kind) ||
+					seconds[i] !== state.second ||
+					attrs[i] !== state.attr
+				)
+					edited = true;
+				kinds[i] = state.kind;
+				chars[i] = state.char;
+				seconds[i] = state.second;
+				attrs[i] = state.attr;
+				cursor[i] = state.cursor;
+				if (state.cursor && (memo.cursorAt < 0 || i < memo.cursorAt)) memo.cursorAt = i;
+				else if (!state.cursor && i === memo.cursorAt) memo.cursorAt = cursor.indexOf(1, i);
+				const was = flags[i];
+				const now = state.flags;
+				inked += (now & CellFlag.Inked) - (was & CellFlag.Inked);
+				glyphs += ((now & CellFlag.Glyph) - (was & CellFlag.Glyph)) >> 1;
+				sure += ((now & CellFlag.Sure) - (was & CellFlag.Sure)) >> 2;
+				words += ((now & CellFlag.Wordlike) - (was & CellFlag.Wordlike)) >> 3;
+				flags[i] = now;
+			}
+			if (rowEdited || fresh) {
+				let line = "";
+				for (let i = r * columns, end = i + columns; i < end; i++) line += chars[i];
+				memo.lines[r] = line.trimEnd();
+			}
 		}
 	}
-	let inked = 0;
-	let glyphs = 0;
-	let sure = 0;
-	let words = 0;
-	for (let i = 0; i < count; i++) {
-		const f = memo.flags[i];
-		inked += f & CellFlag.Inked;
-		glyphs += (f & CellFlag.Glyph) >> 1;
-		sure += (f & CellFlag.Sure) >> 2;
-		words += (f & CellFlag.Wordlike) >> 3;
-	}
+	Object.assign(memo, { inked, glyphs, sure, words });
+	if (edited || fresh) memo.content = undefined;
 	return { text: looksLikeText(inked, glyphs, sure, words), inked, count, changed };
+}
+
+/** The grid's cells a pixel rectangle meets, as row and column ranges (end exclusive). */
+function cellsMeeting(rect: PixelRect, grid: Grid) {
+	const { cellWidth: cw, cellHeight: ch } = grid;
+	return {
+		firstRow: Math.max(0, Math.floor((rect.y - grid.y0) / ch)),
+		endRow: Math.min(grid.rows, Math.floor((rect.y + rect.height - 1 - grid.y0) / ch) + 1),
+		firstColumn: Math.max(0, Math.floor((rect.x - grid.x0) / cw)),
+		endColumn: Math.min(grid.columns, Math.floor((rect.x + rect.width - 1 - grid.x0) / cw) + 1),
+	};
+}
+
+/** What the memo keeps of a cell read as `reading`. */
+function stateOf(reading: CellReading, out: CellState): void {
+	const kind = reading.kind;
+	out.kind = kind;
+	out.char = reading.char;
+	out.second = reading.second;
+	// A space shows only its background, cursor or not.
+	out.attr = ((reading.char === " " ? reading.bg : reading.fg) << 6) | reading.bg;
+	out.cursor = reading.cursor ? 1 : 0;
+	out.flags =
+		(kind !== CellKind.Blank ? CellFlag.Inked : 0) |
+		(kind === CellKind.Glyph || kind === CellKind.Uncertain ? CellFlag.Glyph : 0) |
+		(kind === CellKind.Glyph ? CellFlag.Sure : 0) |
+		(kind !== CellKind.Unknown && WORDLIKE.test(reading.char) ? CellFlag.Wordlike : 0);
+}
+
+/** Keeps cell i's state before it changes, so a change back needs no reading. */
+function keepState(memo: CellMemo, i: number): void {
+	if (memo.toggles.size >= TOGGLES_KEPT) memo.toggles.clear();
+	memo.toggles.set(i, {
+		hash: memo.hashes[i],
+		kind: memo.kinds[i],
+		char: memo.chars[i],
+		second: memo.seconds[i],
+		attr: memo.attrs[i],
+		cursor: memo.cursor[i],
+		flags: memo.flags[i],
+	});
+}
+
+/** Whether a cell of this kind is listed as uncertain. */
+function doubtful(kind: number): boolean {
+	return kind === CellKind.Uncertain || kind === CellKind.Unknown;
 }
 
 /**
@@ -399,7 +539,7 @@ function paperOf(px: Int32Array, stride: number, grid: Grid, row: number): numbe
 	return px[at];
 }
 
-function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
+function graphical(columns: number, rows: number, screenHash: string): ScreenText {
 	return {
 		isText: false,
 		columns,
@@ -408,31 +548,12 @@ function graphical(fb: Framebuffer, columns: number, rows: number): ScreenText {
 		cursor: null,
 		font: null,
 		uncertain: [],
-		screenHash: pixelHash(fb),
+		screenHash,
 	};
 }
 
-/** Two independent 32-bit FNV-1a lanes, as 16 hex digits. */
-function pixelHash(fb: Framebuffer): string {
-	// A view, not a copy: a copy of the screen per capture would cost a framebuffer of the budget.
-	const px =
-		fb.rgba.byteOffset % 4 === 0
-			? new Uint32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height)
-			: new Uint32Array(fb.rgba.slice().buffer);
-	let a = 0x811c9dc5;
-	let b = 0x01000193 ^ fb.width ^ (fb.height << 16);
-	for (let i = 0; i < px.length; i++) {
-		a = Math.imul(a ^ px[i], 0x01000193);
-		b = Math.imul(b ^ px[i], 0x5bd1e995) ^ (b >>> 15);
-	}
-	return `g${hex(a)}${hex(b)}`;
-}
-
-function textHash(
-	lines: readonly string[],
-	attrs: Uint16Array,
-	cursor: { row: number; col: number } | null,
-): string {
+/** The text and colours hashed in two lanes, to be finished with the cursor by textHash. */
+function contentLanes(lines: readonly string[], attrs: Uint16Array): [number, number] {
 	let a = 0x811c9dc5;
 	let b = 0x9747b28c;
 	const mix = (v: number) => {
@@ -444,10 +565,12 @@ function textHash(
 		mix(0x10000);
 	}
 	for (let i = 0; i < attrs.length; i++) mix(attrs[i]);
-	mix(cursor ? cursor.row * 4096 + cursor.col : -1);
-	return `t${hex(a)}${hex(b)}`;
+	return [a, b];
 }
 
-function hex(v: number): string {
-	return (v >>> 0).toString(16).padStart(8, "0");
+function textHash(lanes: [number, number], cursor: { row: number; col: number } | null): string {
+	const v = cursor ? cursor.row * 4096 + cursor.col : -1;
+	const a = Math.imul(lanes[0] ^ v, 0x01000193);
+	const b = Math.imul(lanes[1] ^ v, 0x5bd1e995) ^ (lanes[1] >>> 15);
+	return `t${hex(a)}${hex(b)}`;
 }

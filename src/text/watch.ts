@@ -11,8 +11,8 @@
  */
 import type { Framebuffer } from "../image/framebuffer.ts";
 import { newTextCache, readScreenText, type ScreenText, type TextCache } from "./screen.ts";
+import { snapshotTiles, type Tiles } from "./tiles.ts";
 
-const TILE = 16;
 /** A caret: at most this many tiles wide and high. */
 const CARET_TILES_WIDE = 2;
 const CARET_TILES_HIGH = 3;
@@ -25,13 +25,6 @@ export interface WatchStep {
 	changedFromStart: boolean;
 	/** Differs from the previous frame (false for the first). */
 	changedFromLast: boolean;
-}
-
-interface Tiles {
-	width: number;
-	height: number;
-	columns: number;
-	hashes: Uint32Array;
 }
 
 export class ScreenWatcher {
@@ -50,7 +43,7 @@ export class ScreenWatcher {
 
 	observe(fb: Framebuffer, nowMs: number): WatchStep {
 		const text = readScreenText(fb, this.cache);
-		const tiles = text.isText ? undefined : tileHashes(fb);
+		const tiles = text.isText || !this.cache.tiles ? undefined : snapshotTiles(this.cache.tiles);
 		const now = { hash: text.screenHash, tiles };
 		if (this.start === undefined || this.last === undefined) {
 			this.start = now;
@@ -101,30 +94,12 @@ export class ScreenWatcher {
 	}
 }
 
-function tileHashes(fb: Framebuffer): Tiles {
-	const columns = Math.ceil(fb.width / TILE);
-	const rows = Math.ceil(fb.height / TILE);
-	const hashes = new Uint32Array(columns * rows).fill(0x811c9dc5);
-	const px =
-		fb.rgba.byteOffset % 4 === 0
-			? new Uint32Array(fb.rgba.buffer, fb.rgba.byteOffset, fb.width * fb.height)
-			: new Uint32Array(fb.rgba.slice().buffer);
-	for (let y = 0; y < fb.height; y++) {
-		const rowTiles = (y >> 4) * columns;
-		for (let x = 0, p = y * fb.width; x < fb.width; x++, p++) {
-			const t = rowTiles + (x >> 4);
-			hashes[t] = Math.imul(hashes[t] ^ px[p], 0x01000193);
-		}
-	}
-	return { width: fb.width, height: fb.height, columns, hashes };
-}
-
 /** Indices of differing tiles, or undefined when the sizes differ or too many differ to be a caret. */
 function differingTiles(a: Tiles, b: Tiles): number[] | undefined {
 	if (a.width !== b.width || a.height !== b.height) return undefined;
 	const out: number[] = [];
 	for (let t = 0; t < a.hashes.length; t++) {
-		if (a.hashes[t] === b.hashes[t]) continue;
+		if (a.hashes[t] === b.hashes[t] && a.second[t] === b.second[t]) continue;
 		if (out.length === CARET_TILES_WIDE * CARET_TILES_HIGH) return undefined;
 		out.push(t);
 	}

@@ -6,7 +6,7 @@ import {
 	DEFAULT_MAX_HEIGHT,
 	DEFAULT_MAX_WIDTH,
 } from "../image/budget.ts";
-import type { Framebuffer } from "../image/framebuffer.ts";
+import { DamageLog, type Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
 import { quoteServerText, serverTextLiteral } from "../server-text.ts";
 import { ByteQueue } from "./byte-queue.ts";
@@ -176,6 +176,9 @@ export class RfbClient {
 	get name(): string {
 		return this.#name;
 	}
+	/** The rectangles painted between captures. */
+	readonly damage = new DamageLog();
+
 	/** The live framebuffer; copy it before handing it out. */
 	get framebuffer(): Framebuffer {
 		return this.#fb;
@@ -421,6 +424,7 @@ export class RfbClient {
 
 	#resize(width: number, height: number): void {
 		this.#checkSize(width, height);
+		this.damage.add(undefined);
 		if (width === this.#fb.width && height === this.#fb.height) {
 			// Same size: the full update that follows repaints this buffer.
 			new Uint32Array(this.#fb.rgba.buffer).fill(0xff000000);
@@ -535,6 +539,8 @@ export class RfbClient {
 					`VNC server used encoding ${rect.encoding}, which we did not offer`,
 				);
 			}
+			// Counted from its first byte: a capture may come while it is half painted.
+			this.damage.add({ x: rect.x, y: rect.y, width: rect.width, height: rect.height });
 			this.#rect = rect;
 		}
 		const rect = this.#rect;

@@ -185,7 +185,12 @@ export class VncClient {
 			throw e;
 		}
 		const fb = this.#rfb.framebuffer;
-		return { width: fb.width, height: fb.height, rgba: fb.rgba.slice() };
+		return {
+			width: fb.width,
+			height: fb.height,
+			rgba: fb.rgba.slice(),
+			damage: this.#rfb.damage.take(),
+		};
 	}
 
 	/** Whether keys go out as QEMU Extended Key Events (the server acknowledged them). */

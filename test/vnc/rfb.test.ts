@@ -298,6 +298,104 @@ describe("updates", () => {
 		expect(diffCount(capture(c, s).rgba, rgba)).toBe(0);
 	});
 
+	it("tells each capture which pixels may have changed since the one before", () => {
+		const { s, c } = session(
+			{},
+			{ encodings: [Encoding.copyRect, Encoding.raw, Encoding.desktopSize] },
+		);
+		pump(c, s);
+		capture(c, s);
+		const first = c.damage.take();
+		expect(first.since).toBeUndefined();
+		// Nothing changed: the 1x1 probe's answer is all that was painted.
+		capture(c, s);
+		const idle = c.damage.take();
+		expect(idle).toEqual({
+			sequence: idle.sequence,
+			since: first.sequence,
+			rects: [{ x: 0, y: 0, width: 1, height: 1 }],
+		});
+		const rgba = s.screen.rgba.slice();
+		rgba.fill(0x40, (30 * 250 + 100) * 4, (30 * 250 + 110) * 4);
+		s.setScreen({ width: 250, height: 90, rgba }, { x: 100, y: 30, w: 10, h: 1 });
+		capture(c, s);
+		expect(c.damage.take()).toMatchObject({
+			since: idle.sequence,
+			rects: [
+				{ x: 100, y: 30, width: 10, height: 1 },
+				{ x: 0, y: 0, width: 1, height: 1 },
+			],
+		});
+		s.copyArea({ x: 0, y: 0, w: 20, h: 10 }, 50, 60);
+		capture(c, s);
+		const copied = c.damage.take();
+		expect(copied.rects).toContainEqual({ x: 50, y: 60, width: 20, height: 10 });
+		// A new screen size: any pixel may differ.
+		s.setScreen(testScreen(RGB888_LE, 5, 300, 120), { x: 0, y: 0, w: 300, h: 120 });
+		capture(c, s);
+		expect(c.damage.take()).toMatchObject({ since: undefined, rects: [] });
+	});
+
+	it("every pixel that differs from the capture before lies in the damage it reports", () => {
+		const area = fc.record({ x: fc.nat(249), y: fc.nat(89) }).chain(({ x, y }) =>
+			fc.record({
+				x: fc.constant(x),
+				y: fc.constant(y),
+				w: fc.integer({ min: 1, max: 250 - x }),
+				h: fc.integer({ min: 1, max: 90 - y }),
+			}),
+		);
+		const op = fc.oneof(
+			fc.record({ paint: area, colour: fc.nat(255) }),
+			fc.record({ copy: area, to: fc.record({ x: fc.nat(249), y: fc.nat(89) }) }),
+		);
+		fc.assert(
+			fc.property(
+				fc.constantFrom(Encoding.raw, Encoding.hextile, Encoding.zrle, Encoding.tight),
+				fc.array(op, { minLength: 1, maxLength: 6 }),
+				(encoding, ops) => {
+					const { s, c } = session(
+						{ cell: { width: 64, height: 32 } },
+						{ encodings: [Encoding.copyRect, encoding] },
+					);
+					pump(c, s);
+					let before = new Uint32Array(capture(c, s).rgba.slice().buffer);
+					c.damage.take();
+					for (const o of ops) {
+						if ("paint" in o) {
+							const rgba = s.screen.rgba.slice();
+							for (let y = o.paint.y; y < o.paint.y + o.paint.h; y++)
+								rgba.fill(
+									o.colour,
+									(y * 250 + o.paint.x) * 4,
+									(y * 250 + o.paint.x + o.paint.w) * 4,
+								);
+							for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
+							s.setScreen({ width: 250, height: 90, rgba }, o.paint);
+						} else {
+							const w = Math.min(o.copy.w, 250 - o.to.x);
+							const h = Math.min(o.copy.h, 90 - o.to.y);
+							s.copyArea({ ...o.copy, w, h }, o.to.x, o.to.y);
+						}
+						const now = new Uint32Array(capture(c, s).rgba.slice().buffer);
+						const { rects } = c.damage.take();
+						for (let p = 0; p < 250 * 90; p++) {
+							if (now[p] === before[p]) continue;
+							const x = p % 250;
+							const y = Math.floor(p / 250);
+							const inside = rects.some(
+								(r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height,
+							);
+							expect(inside, `pixel ${x},${y} changed outside ${JSON.stringify(rects)}`).toBe(true);
+						}
+						before = now;
+					}
+				},
+			),
+			{ numRuns: 25 },
+		);
+	}, 60_000);
+
 	it("CopyRect moves pixels, overlapping or not", () => {
 		const screen = testScreen(RGB888_LE, 4);
 		const { s, c } = session({ screen }, { encodings: [Encoding.copyRect, Encoding.raw] });
