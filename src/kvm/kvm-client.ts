@@ -30,7 +30,7 @@
 import { concatBytes } from "../bytes.ts";
 import { describeRedirect } from "../http/redirect.ts";
 import { fetchUpgrade } from "../http/upgrade.ts";
-import { DamageLog, type Framebuffer, type PixelRect } from "../image/framebuffer.ts";
+import type { Framebuffer } from "../image/framebuffer.ts";
 import type { InputEvent } from "../input/events.ts";
 import { quoteServerText } from "../server-text.ts";
 import { type BmcSession, type FetchLike, fetchFailure, openBmcSession } from "./bmc-session.ts";
@@ -66,8 +66,6 @@ export interface FrameDecoder {
 	/** Throws unless frames with this header are taken; called before their compressed bytes are held. */
 	check?(header: VideoFrameHeader): void;
 	decode(header: VideoFrameHeader, stream: Uint8Array): Framebuffer;
-	/** The pixels the last decode changed (null: none); a decoder without it counts as changing all. */
-	readonly touched?: PixelRect | null;
 }
 
 export interface KvmConnectOptions {
@@ -144,8 +142,6 @@ export class KvmClient {
 	#power: PowerState = "unknown";
 	/** The decoder's current screen (it reuses this framebuffer), once a frame was decoded. */
 	#screen: Framebuffer | null = null;
-	/** What the decoder changed between the captures returned. */
-	readonly #damage = new DamageLog();
 	#framesStarted = 0;
 	#waiter: Waiter | null = null;
 	#quiet: ReturnType<typeof setTimeout> | undefined;
@@ -338,10 +334,7 @@ export class KvmClient {
 					if (e.startedAt <= after) return;
 					// The decoder reuses its framebuffer for the next frame; the caller keeps this one.
 					const { width, height, rgba } = e.frame.framebuffer;
-					return {
-						...e.frame,
-						framebuffer: { width, height, rgba: rgba.slice(), damage: this.#damage.take() },
-					};
+					return { ...e.frame, framebuffer: { width, height, rgba: rgba.slice() } };
 				}
 				case "unchanged":
 					if (e.startedAt > after && ++unchanged <= MAX_FULL_SCREEN_RETRIES) {
@@ -616,18 +609,7 @@ export class KvmClient {
 						"the BMC sends RC4-encrypted video; turn KVM encryption off in its settings",
 					);
 				}
-				let framebuffer: Framebuffer;
-				try {
-					framebuffer = this.#decoder.decode(frame.header, frame.stream);
-				} catch (e) {
-					// A frame that throws may have written anywhere.
-					this.#damage.add(undefined);
-					throw e;
-				}
-				const resized =
-					this.#screen !== null &&
-					(this.#screen.width !== framebuffer.width || this.#screen.height !== framebuffer.height);
-				this.#damage.add(resized ? undefined : this.#decoder.touched);
+				const framebuffer = this.#decoder.decode(frame.header, frame.stream);
 				this.#screen = framebuffer;
 				this.#waiter?.event({
 					kind: "frame",

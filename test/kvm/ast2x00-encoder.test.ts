@@ -1,4 +1,3 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Framebuffer } from "../../src/image/framebuffer.ts";
 import { Ast2x00Decoder, encodeAst2x00 } from "../../src/kvm/ast2x00/index.ts";
@@ -122,47 +121,4 @@ describe("encodeAst2x00", () => {
 		const stream = encodeAst2x00(img, { mode420: true, selector: 4, previous: img });
 		expect([...stream]).toEqual([0, 0, 0, 0x90]);
 	});
-});
-
-describe("Ast2x00Decoder.touched", () => {
-	it("holds every pixel a frame changed, skip-coded or full, 4:2:0 or 4:4:4", () => {
-		fc.assert(
-			fc.property(
-				fc.boolean(),
-				fc.array(
-					fc.record({ seed: fc.nat(5), full: fc.boolean(), scribble: fc.nat(128 * 64 - 1) }),
-					{ minLength: 1, maxLength: 6 },
-				),
-				(mode420, steps) => {
-					const decoder = new Ast2x00Decoder();
-					let shown: Framebuffer | undefined;
-					let before: Uint32Array | undefined;
-					for (const step of steps) {
-						const screen = console8(128, 64, step.seed);
-						screen.rgba.set([200, 30, 90, 255], step.scribble * 4);
-						const stream = encodeAst2x00(screen, {
-							mode420,
-							selector: 4,
-							previous: step.full ? undefined : shown,
-						});
-						shown = screen;
-						const now = new Uint32Array(
-							decoder.decode(header(screen, mode420), stream).rgba.slice().buffer,
-						);
-						const t = decoder.touched;
-						for (let p = 0; before !== undefined && p < now.length; p++) {
-							if (now[p] === before[p]) continue;
-							const x = p % 128;
-							const y = Math.floor(p / 128);
-							const inside =
-								t !== null && x >= t.x && x < t.x + t.width && y >= t.y && y < t.y + t.height;
-							expect(inside, `pixel ${x},${y} changed outside ${JSON.stringify(t)}`).toBe(true);
-						}
-						before = now;
-					}
-				},
-			),
-			{ numRuns: 60 },
-		);
-	}, 60_000);
 });

@@ -1,6 +1,6 @@
 import { LimitError, ProtocolError } from "../../errors.ts";
 import { checkScreenBudget, DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH } from "../../image/budget.ts";
-import type { Framebuffer, PixelRect } from "../../image/framebuffer.ts";
+import type { Framebuffer } from "../../image/framebuffer.ts";
 import {
 	BitReader,
 	bitsAt,
@@ -129,9 +129,6 @@ export class Ast2x00Decoder {
 	private quantKey = "";
 	private readonly vqColour = new Int32Array(4);
 	private readonly vqSlot = new Uint8Array(4);
-	#touched: PixelRect | null = null;
-	/** The pixels of the block being decoded as they were before it, rows 16 apart. */
-	private readonly before = new Uint32Array(256);
 
 	constructor(limits?: { maxWidth?: number; maxHeight?: number }) {
 		this.maxWidth = limits?.maxWidth ?? DEFAULT_MAX_WIDTH;
@@ -143,24 +140,10 @@ export class Ast2x00Decoder {
 		checkHeader(header, this.maxWidth, this.maxHeight);
 	}
 
-	/**
-	 * The pixels the last decode changed: the bounding box of the blocks it
-	 * carried whose pixels came out different (a full frame of an unchanged
-	 * screen changes none), null when none did. The whole screen after a
-	 * size change or a decode that threw.
-	 */
-	get touched(): PixelRect | null {
-		return this.#touched;
-	}
-
 	/** Decodes one compressed frame into the persistent framebuffer and returns it. A size change reallocates (and clears). */
 	decode(header: Ast2x00FrameHeader, stream: Uint8Array): Framebuffer {
 		checkHeader(header, this.maxWidth, this.maxHeight);
-		const resized =
-			this.fb === null || this.fb.width !== header.width || this.fb.height !== header.height;
 		const fb = this.framebuffer(header);
-		// Until the frame ends cleanly, any block may have been written.
-		this.#touched = { x: 0, y: 0, width: fb.width, height: fb.height };
 		this.loadQuant(header);
 		const r = this.reader;
 		r.reset(stream);
@@ -178,10 +161,6 @@ export class Ast2x00Decoder {
 		const blocks = cols * rows;
 		let x = 0;
 		let y = 0;
-		let minX = cols;
-		let minY = rows;
-		let maxX = -1;
-		let maxY = -1;
 		for (let n = 0; ; n++) {
 			if (r.pos + HEADER_BITS > r.end) {
 				throw new ProtocolError(`ASPEED stream truncated: no frame-end code after ${n} blocks`);
@@ -189,19 +168,7 @@ export class Ast2x00Decoder {
 			const start = r.pos;
 			const w = r.window;
 			const code = w >>> 28;
-			if (code === BlockCode.FRAME_END) {
-				if (!resized)
-					this.#touched =
-						maxX < 0
-							? null
-							: {
-									x: minX * size,
-									y: minY * size,
-									width: Math.min((maxX + 1) * size, fb.width) - minX * size,
-									height: Math.min((maxY + 1) * size, fb.height) - minY * size,
-								};
-				return fb;
-			}
+			if (code === BlockCode.FRAME_END) return fb;
 			if (n === blocks) {
 				throw new ProtocolError(
 					`ASPEED stream: more than ${blocks} blocks without a frame-end code`,
@@ -219,68 +186,31 @@ export class Ast2x00Decoder {
 			} else {
 				r.skip(HEADER_BITS);
 			}
-			// A block outside the changed box so far: keep its pixels to tell whether it changes them.
-			const watch = !resized && (x < minX || x > maxX || y < minY || y > maxY);
-			const left = x * size;
-			const top = y * size;
-			const bw = Math.min(size, fb.width - left);
-			const bh = Math.min(size, fb.height - top);
-			if (watch) {
-				for (let j = 0, p = top * fb.width + left; j < bh; j++, p += fb.width)
-					this.before.set(this.pixels.subarray(p, p + bw), j * 16);
-			}
-			this.block(fb, code, start, x, y, header.mode420);
-			if (watch && this.blockChanged(left, top, bw, bh, fb.width)) {
-				if (x < minX) minX = x;
-				if (x > maxX) maxX = x;
-				if (y < minY) minY = y;
-				if (y > maxY) maxY = y;
+			switch (code & 7) {
+				case BlockCode.JPEG:
+					this.jpeg(fb, x, y, header.mode420, QUANT_NORMAL);
+					break;
+				case BlockCode.LOW_JPEG:
+					this.jpeg(fb, x, y, header.mode420, QUANT_ADVANCE);
+					break;
+				case BlockCode.PASS2:
+					if (header.mode420)
+						throw new ProtocolError("ASPEED stream: pass-2 block in a 4:2:0 frame");
+					this.pass2(fb, x, y);
+					break;
+				case BlockCode.VQ1:
+				case BlockCode.VQ2:
+				case BlockCode.VQ4:
+					if (header.mode420) throw new ProtocolError("ASPEED stream: VQ block in a 4:2:0 frame");
+					this.vq(fb, x, y, code & 3);
+					break;
+				default:
+					throw new ProtocolError(`ASPEED stream: unknown block code ${code} at bit ${start}`);
 			}
 			if (++x === cols) {
 				x = 0;
 				if (++y === rows) y = 0;
 			}
-		}
-	}
-
-	/** Whether the block's pixels differ from those kept in `before`. */
-	private blockChanged(left: number, top: number, w: number, h: number, stride: number): boolean {
-		const pixels = this.pixels;
-		const before = this.before;
-		for (let j = 0; j < h; j++) {
-			for (let i = 0, p = (top + j) * stride + left, b = j * 16; i < w; i++)
-				if (pixels[p + i] !== before[b + i]) return true;
-		}
-		return false;
-	}
-
-	private block(
-		fb: Framebuffer,
-		code: number,
-		start: number,
-		x: number,
-		y: number,
-		mode420: boolean,
-	): void {
-		switch (code & 7) {
-			case BlockCode.JPEG:
-				this.jpeg(fb, x, y, mode420, QUANT_NORMAL);
-				break;
-			case BlockCode.LOW_JPEG:
-				this.jpeg(fb, x, y, mode420, QUANT_ADVANCE);
-				break;
-			case BlockCode.PASS2:
-				if (mode420) throw new ProtocolError("ASPEED stream: pass-2 block in a 4:2:0 frame");
-				this.pass2(fb, x, y);
-				break;
-			case BlockCode.VQ1:
-			case BlockCode.VQ2:
-			case BlockCode.VQ4:
-				if (mode420) throw new ProtocolError("ASPEED stream: VQ block in a 4:2:0 frame");
-				this.vq(fb, x, y, code & 3);
-				break;
-			default:
-				throw new ProtocolError(`ASPEED stream: unknown block code ${code} at bit ${start}`);
 		}
 	}
 
