@@ -17,6 +17,13 @@ export interface Tiles {
 	second: Uint32Array;
 	/** The capture number (Framebuffer.damage) of the frame hashed last, if it had one. */
 	sequence?: number;
+	/** The capture number the last update was told against; undefined when every tile was hashed anew. */
+	since?: number;
+	/** After an update told against `since`: the tiles whose hashes changed. */
+	changed: number[];
+	/** XOR over the tiles of each lane's mixed hash, kept as tiles change, so tilesHash costs nothing per tile. */
+	sumA: number;
+	sumB: number;
 }
 
 /**
@@ -41,8 +48,13 @@ export function screenTiles(fb: Framebuffer, kept?: Tiles): Tiles {
 				columns,
 				hashes: new Uint32Array(columns * rows),
 				second: new Uint32Array(columns * rows),
+				changed: [],
+				sumA: 0,
+				sumB: 0,
 			};
+	tiles.since = chained ? damage?.since : undefined;
 	tiles.sequence = damage?.sequence;
+	tiles.changed = [];
 	const px = pixelWords(fb);
 	const areas: PixelRect[] =
 		chained && damage !== undefined
@@ -51,10 +63,33 @@ export function screenTiles(fb: Framebuffer, kept?: Tiles): Tiles {
 	for (const r of areas) {
 		const endColumn = Math.min(columns, Math.ceil((r.x + r.width) / TILE));
 		const endRow = Math.min(rows, Math.ceil((r.y + r.height) / TILE));
-		for (let ty = Math.floor(r.y / TILE); ty < endRow; ty++)
-			for (let tx = Math.floor(r.x / TILE); tx < endColumn; tx++) hashTile(px, tiles, tx, ty);
+		for (let ty = Math.floor(r.y / TILE); ty < endRow; ty++) {
+			for (let tx = Math.floor(r.x / TILE); tx < endColumn; tx++) {
+				const t = ty * columns + tx;
+				const a = tiles.hashes[t];
+				const b = tiles.second[t];
+				hashTile(px, tiles, tx, ty);
+				if (chained && tiles.hashes[t] === a && tiles.second[t] === b) continue;
+				// A fresh tiles object starts from zeros that were never summed in.
+				if (chained) {
+					tiles.sumA ^= mix(a, t);
+					tiles.sumB ^= mix(b, t);
+				}
+				tiles.sumA ^= mix(tiles.hashes[t], t);
+				tiles.sumB ^= mix(tiles.second[t], t);
+				if (chained) tiles.changed.push(t);
+			}
+		}
 	}
 	return tiles;
+}
+
+/** A tile's hash bound to its place, well mixed (MurmurHash3's finaliser), for the XOR sums. */
+function mix(hash: number, tile: number): number {
+	let h = hash ^ Math.imul(tile + 1, 0x9e3779b1);
+	h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+	h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+	return h ^ (h >>> 16);
 }
 
 /** FNV-1a and a multiply-xorshift lane over the tile's pixels, row by row. */
@@ -77,13 +112,7 @@ function hashTile(px: Int32Array, tiles: Tiles, tx: number, ty: number): void {
 
 /** One hash of the whole screen, from its tiles and size: 16 hex digits after "g". */
 export function tilesHash(tiles: Tiles): string {
-	let a = 0x811c9dc5 ^ tiles.width;
-	let b = 0x01000193 ^ tiles.width ^ (tiles.height << 16);
-	for (let t = 0; t < tiles.hashes.length; t++) {
-		a = Math.imul(a ^ tiles.hashes[t], 0x01000193);
-		b = Math.imul(b ^ tiles.second[t], 0x5bd1e995) ^ (b >>> 15);
-	}
-	return `g${hex(a)}${hex(b)}`;
+	return `g${hex(mix(tiles.sumA, tiles.width))}${hex(mix(tiles.sumB, tiles.height))}`;
 }
 
 /** A copy that later updates of `tiles` leave as it is. */

@@ -27,10 +27,17 @@ export interface WatchStep {
 	changedFromLast: boolean;
 }
 
+const CARET_TILES = CARET_TILES_WIDE * CARET_TILES_HIGH;
+
 export class ScreenWatcher {
 	private readonly cache: TextCache;
-	private start: { hash: string; tiles?: Tiles } | undefined;
-	private last: { hash: string; tiles?: Tiles } | undefined;
+	private startHash: string | undefined;
+	private lastHash: string | undefined;
+	/** Graphical screens: the first frame's tiles, and the last frame's, kept current. */
+	private startTiles: Tiles | undefined;
+	private lastTiles: Tiles | undefined;
+	/** Tiles where the last frame differs from the first (while both are graphical, one size). */
+	private readonly offStart = new Set<number>();
 	/** Since when a small difference from the start has held. */
 	private smallSince: number | undefined;
 	/** Per tile, the states it showed while toggling. */
@@ -43,28 +50,69 @@ export class ScreenWatcher {
 
 	observe(fb: Framebuffer, nowMs: number): WatchStep {
 		const text = readScreenText(fb, this.cache);
-		const tiles = text.isText || !this.cache.tiles ? undefined : snapshotTiles(this.cache.tiles);
-		const now = { hash: text.screenHash, tiles };
-		if (this.start === undefined || this.last === undefined) {
-			this.start = now;
-			this.last = now;
+		const tiles = text.isText ? undefined : this.cache.tiles;
+		if (this.startHash === undefined) {
+			this.startHash = this.lastHash = text.screenHash;
+			this.startTiles = tiles && snapshotTiles(tiles);
+			this.lastTiles = tiles && snapshotTiles(tiles);
 			return { text, changedFromStart: false, changedFromLast: false };
 		}
-		const fromStart = this.differsFromStart(now, nowMs);
-		const fromLast = this.differsFromLast(now);
-		this.last = now;
+		const step = this.followTiles(tiles);
+		const fromStart = this.differsFromStart(text.screenHash, nowMs);
+		const fromLast = this.differsFromLast(text.screenHash, step);
+		this.lastHash = text.screenHash;
 		return { text, changedFromStart: fromStart, changedFromLast: fromLast };
 	}
 
-	private differsFromStart(now: { hash: string; tiles?: Tiles }, nowMs: number): boolean {
-		const start = this.start as { hash: string; tiles?: Tiles };
-		if (now.hash === start.hash) {
+	/**
+	 * Brings lastTiles and offStart up to this frame's tiles. Returns the tiles
+	 * that differ from the last frame with their former hashes, or undefined
+	 * when this frame or the last is no graphical screen of the same size.
+	 * When the tiles were updated from what the last frame left (the damage
+	 * chain holds), only the tiles that changed are looked at.
+	 */
+	private followTiles(tiles: Tiles | undefined): { t: number; was: number }[] | undefined {
+		const last = this.lastTiles;
+		if (tiles === undefined || last === undefined || !sameSize(tiles, last)) {
+			this.lastTiles = tiles && snapshotTiles(tiles);
+			this.offStart.clear();
+			if (tiles !== undefined && this.startTiles !== undefined && sameSize(tiles, this.startTiles))
+				for (let t = 0; t < tiles.hashes.length; t++) this.compareWithStart(tiles, t);
+			return undefined;
+		}
+		const chained = tiles.since !== undefined && tiles.since === last.sequence;
+		const step: { t: number; was: number }[] = [];
+		const visit = (t: number) => {
+			if (tiles.hashes[t] === last.hashes[t] && tiles.second[t] === last.second[t]) return;
+			step.push({ t, was: last.hashes[t] });
+			last.hashes[t] = tiles.hashes[t];
+			last.second[t] = tiles.second[t];
+			this.compareWithStart(tiles, t);
+		};
+		if (chained) for (const t of tiles.changed) visit(t);
+		else for (let t = 0; t < tiles.hashes.length; t++) visit(t);
+		last.sequence = tiles.sequence;
+		return step;
+	}
+
+	private compareWithStart(tiles: Tiles, t: number): void {
+		const start = this.startTiles;
+		if (start === undefined || !sameSize(tiles, start)) return;
+		if (tiles.hashes[t] === start.hashes[t] && tiles.second[t] === start.second[t])
+			this.offStart.delete(t);
+		else this.offStart.add(t);
+	}
+
+	private differsFromStart(hash: string, nowMs: number): boolean {
+		if (hash === this.startHash) {
 			this.smallSince = undefined;
 			return false;
 		}
-		if (now.tiles === undefined || start.tiles === undefined) return true;
-		const diff = differingTiles(start.tiles, now.tiles);
-		if (diff === undefined || !caretSized(diff, now.tiles.columns)) return true;
+		const start = this.startTiles;
+		const last = this.lastTiles;
+		if (start === undefined || last === undefined || !sameSize(start, last)) return true;
+		const diff = [...this.offStart];
+		if (diff.length > CARET_TILES || !caretSized(diff, last.columns)) return true;
 		if (diff.length === 0) {
 			this.smallSince = undefined;
 			return false;
@@ -73,37 +121,35 @@ export class ScreenWatcher {
 		return nowMs - this.smallSince >= HOLD_MS;
 	}
 
-	private differsFromLast(now: { hash: string; tiles?: Tiles }): boolean {
-		const last = this.last as { hash: string; tiles?: Tiles };
-		if (now.hash === last.hash) return false;
-		if (now.tiles === undefined || last.tiles === undefined) return true;
-		const diff = differingTiles(last.tiles, now.tiles);
-		if (diff === undefined || !caretSized(diff, now.tiles.columns)) {
+	private differsFromLast(hash: string, step: { t: number; was: number }[] | undefined): boolean {
+		if (hash === this.lastHash) return false;
+		const columns = this.lastTiles?.columns ?? 0;
+		if (
+			step === undefined ||
+			step.length > CARET_TILES ||
+			!caretSized(
+				step.map((d) => d.t),
+				columns,
+			)
+		) {
 			this.seen.clear();
 			return true;
 		}
 		// A caret toggles between states each tile has shown before.
+		const now = this.lastTiles as Tiles;
 		let fresh = false;
-		for (const t of diff) {
-			const states = this.seen.get(t) ?? new Set<number>([last.tiles.hashes[t]]);
-			if (!states.has(now.tiles.hashes[t])) fresh = true;
-			states.add(now.tiles.hashes[t]);
+		for (const { t, was } of step) {
+			const states = this.seen.get(t) ?? new Set<number>([was]);
+			if (!states.has(now.hashes[t])) fresh = true;
+			states.add(now.hashes[t]);
 			this.seen.set(t, states);
 		}
-		return fresh && diff.length > 0;
+		return fresh && step.length > 0;
 	}
 }
 
-/** Indices of differing tiles, or undefined when the sizes differ or too many differ to be a caret. */
-function differingTiles(a: Tiles, b: Tiles): number[] | undefined {
-	if (a.width !== b.width || a.height !== b.height) return undefined;
-	const out: number[] = [];
-	for (let t = 0; t < a.hashes.length; t++) {
-		if (a.hashes[t] === b.hashes[t] && a.second[t] === b.second[t]) continue;
-		if (out.length === CARET_TILES_WIDE * CARET_TILES_HIGH) return undefined;
-		out.push(t);
-	}
-	return out;
+function sameSize(a: Tiles, b: Tiles): boolean {
+	return a.width === b.width && a.height === b.height;
 }
 
 function caretSized(tiles: readonly number[], columns: number): boolean {

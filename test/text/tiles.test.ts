@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Framebuffer, PixelRect } from "../../src/image/framebuffer.ts";
+import { newTextCache, ScreenWatcher } from "../../src/text/index.ts";
 import { screenTiles, type Tiles, tilesHash } from "../../src/text/tiles.ts";
 
 const W = 100;
@@ -73,5 +74,59 @@ describe("screenTiles", () => {
 		const trusted = screenTiles({ ...changed, damage: { sequence: 2, since: 1, rects: [] } }, kept);
 		expect(tilesHash(trusted)).toBe(before);
 		expect(tilesHash(screenTiles(changed))).not.toBe(before);
+	});
+});
+
+describe("ScreenWatcher with damage", () => {
+	it("decides every step as a watcher hashing every tile does", () => {
+		// Carets blink, stay, move; bigger areas change; frames skip the chain.
+		const step = fc.record({
+			paint: fc.oneof(
+				fc.record({
+					x: fc.constantFrom(20, 21, 60),
+					y: fc.constantFrom(30, 31),
+					width: fc.constant(2),
+					height: fc.constant(14),
+				}),
+				rect,
+			),
+			colour: fc.constantFrom(0, 255),
+			restore: fc.boolean(),
+			chained: fc.boolean(),
+			ms: fc.integer({ min: 100, max: 1000 }),
+		});
+		fc.assert(
+			fc.property(fc.array(step, { minLength: 1, maxLength: 10 }), (steps) => {
+				const base = noise(11);
+				let screen = base;
+				let sequence = 1;
+				let now = 0;
+				const damaged = new ScreenWatcher(newTextCache());
+				const full = new ScreenWatcher(newTextCache());
+				damaged.observe({ ...screen, damage: { sequence, since: undefined, rects: [] } }, now);
+				expect(full.observe(screen, now).text.isText).toBe(false);
+				for (const s of steps) {
+					const rgba = (s.restore ? base : screen).rgba.slice();
+					const p: PixelRect = s.paint;
+					for (let y = p.y; y < p.y + p.height; y++)
+						rgba.fill(s.colour, (y * W + p.x) * 4, (y * W + p.x + p.width) * 4);
+					for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
+					screen = { width: W, height: H, rgba };
+					const since = s.chained ? sequence : undefined;
+					sequence += 1;
+					now += s.ms;
+					// The damage: what was painted, or everything when the base comes back.
+					const rects = s.restore ? [{ x: 0, y: 0, width: W, height: H }] : [p];
+					const a = damaged.observe({ ...screen, damage: { sequence, since, rects } }, now);
+					const b = full.observe(screen, now);
+					expect([a.changedFromStart, a.changedFromLast, a.text.screenHash]).toEqual([
+						b.changedFromStart,
+						b.changedFromLast,
+						b.text.screenHash,
+					]);
+				}
+			}),
+			{ numRuns: 100 },
+		);
 	});
 });
