@@ -15,6 +15,7 @@ import { newTextCache, readScreenText, ScreenWatcher } from "../src/text/index.t
 import { RGB888_LE } from "../src/vnc/pixel-format.ts";
 import { Encoding, RfbClient } from "../src/vnc/rfb.ts";
 import { CAPTURE_HEADERS } from "../test/support/captures.ts";
+import { changedBox } from "../test/support/changed-box.ts";
 import {
 	bootLogLines,
 	type DrawnScreen,
@@ -474,7 +475,8 @@ function vncBlinks(
 	client.requestFrame();
 	exchange();
 	client.damage.take();
-	const cursor = changedArea(on, off);
+	const box = changedBox(on, off) ?? { x: 0, y: 0, width: 1, height: 1 };
+	const cursor = { x: box.x, y: box.y, w: box.width, h: box.height };
 	const updates: Uint8Array[] = [];
 	const frames = [off, on].map((screen) => {
 		server.setScreen(screen, cursor);
@@ -486,28 +488,6 @@ function vncBlinks(
 	});
 	const decode = time((i) => client.receive(updates[i % 2]), WAIT_WARMUP_RUNS, WAIT_TIMED_RUNS);
 	return { bytes: updates[0].length, decode, frames };
-}
-
-/** The box around the pixels that differ between two screens of one size. */
-function changedArea(
-	a: Framebuffer,
-	b: Framebuffer,
-): { x: number; y: number; w: number; h: number } {
-	let x0 = a.width;
-	let y0 = a.height;
-	let x1 = -1;
-	let y1 = -1;
-	for (let i = 0; i < a.width * a.height * 4; i++) {
-		if (a.rgba[i] === b.rgba[i]) continue;
-		const p = i >> 2;
-		const x = p % a.width;
-		const y = Math.floor(p / a.width);
-		x0 = Math.min(x0, x);
-		y0 = Math.min(y0, y);
-		x1 = Math.max(x1, x);
-		y1 = Math.max(y1, y);
-	}
-	return { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
 }
 
 export function printTextBench(): void {
