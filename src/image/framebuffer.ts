@@ -39,20 +39,6 @@ export function pixelWords(fb: Framebuffer): Int32Array {
 		: new Int32Array(fb.rgba.slice().buffer);
 }
 
-/** The smallest rectangle holding both (null holds nothing). */
-export function unionRect(a: PixelRect | null, b: PixelRect | null): PixelRect | null {
-	if (a === null) return b;
-	if (b === null) return a;
-	const x = Math.min(a.x, b.x);
-	const y = Math.min(a.y, b.y);
-	return {
-		x,
-		y,
-		width: Math.max(a.x + a.width, b.x + b.width) - x,
-		height: Math.max(a.y + a.height, b.y + b.height) - y,
-	};
-}
-
 let lastCaptureSequence = 0;
 
 /**
@@ -65,19 +51,19 @@ export class DamageLog {
 	/** Where pixels may differ since the last capture; undefined: anywhere. */
 	#rects: PixelRect[] | undefined = [];
 
-	/** Pixels inside `rect` may have changed (null: none did); undefined: any pixel may have. */
-	add(rect: PixelRect | null | undefined): void {
-		if (rect === null || this.#rects === undefined) return;
-		if (rect === undefined) {
-			this.#rects = undefined;
-			return;
-		}
+	/** Pixels inside `rect` may have changed. */
+	add(rect: PixelRect): void {
+		if (this.#rects === undefined) return;
 		// A blinking cursor repaints the same place again and again.
 		if (this.#rects.some((r) => contains(r, rect))) return;
 		this.#rects.push(rect);
 		// Past a few places, one box around them all keeps the bookkeeping bounded.
-		if (this.#rects.length > MAX_DAMAGE_RECTS)
-			this.#rects = [this.#rects.reduce((box, r) => unionRect(box, r) as PixelRect)];
+		if (this.#rects.length > MAX_DAMAGE_RECTS) this.#rects = [boundingBox(this.#rects)];
+	}
+
+	/** Any pixel may have changed (the screen was resized or cleared). */
+	addAll(): void {
+		this.#rects = undefined;
 	}
 
 	/** Numbers the capture being returned and says what changed since the one before. */
@@ -95,6 +81,17 @@ export class DamageLog {
 }
 
 const MAX_DAMAGE_RECTS = 16;
+
+function boundingBox(rects: readonly PixelRect[]): PixelRect {
+	const x = Math.min(...rects.map((r) => r.x));
+	const y = Math.min(...rects.map((r) => r.y));
+	return {
+		x,
+		y,
+		width: Math.max(...rects.map((r) => r.x + r.width)) - x,
+		height: Math.max(...rects.map((r) => r.y + r.height)) - y,
+	};
+}
 
 function contains(outer: PixelRect, inner: PixelRect): boolean {
 	return (

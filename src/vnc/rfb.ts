@@ -424,7 +424,7 @@ export class RfbClient {
 
 	#resize(width: number, height: number): void {
 		this.#checkSize(width, height);
-		this.damage.add(undefined);
+		this.damage.addAll();
 		if (width === this.#fb.width && height === this.#fb.height) {
 			// Same size: the full update that follows repaints this buffer.
 			new Uint32Array(this.#fb.rgba.buffer).fill(0xff000000);
